@@ -1,0 +1,1 @@
+"""Clients for the clouds this integration talks to; independent of Home Assistant."""

@@ -1,0 +1,1 @@
+"""Fake Blue Current and Shell clouds for tests, the demo and benchmarks."""
