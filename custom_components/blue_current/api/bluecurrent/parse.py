@@ -1,0 +1,305 @@
+"""Turn raw cloud frames into models, leniently.
+
+A field that cannot be read becomes None and is reported once per field and problem; the
+rest of the frame is kept. Only a frame without the keys that identify it is refused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+import logging
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .errors import BlueCurrentProtocolError
+from .models import (
+    VEHICLE_STATUS_BY_LETTER,
+    Activity,
+    ChargeCard,
+    ChargePoint,
+    ChargePointSettings,
+    ChargePointStatus,
+    GridCurrentEvent,
+    GridStatus,
+    OverrideSchedule,
+    Setting,
+    Tariff,
+    VehicleStatus,
+)
+
+_LOGGER = logging.getLogger(__name__)
+
+# The cloud's timestamps are Amsterdam wall-clock time unless they carry an offset.
+CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+_WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
+
+type Raw = Mapping[str, Any]
+
+
+class FrameParser:
+    """Parses frames; remembers which problems it already logged."""
+
+    def __init__(self) -> None:
+        """Start with nothing reported."""
+        self._reported: set[tuple[str, str]] = set()
+
+    def _report(self, field: str, problem: str, value: object) -> None:
+        if (field, problem) in self._reported:
+            return
+        self._reported.add((field, problem))
+        _LOGGER.warning("Ignoring %s from Blue Current: %s (%r)", field, problem, value)
+
+    # Field readers.
+
+    def number(self, raw: Raw, key: str) -> float | None:
+        """A number, or None when absent or not numeric."""
+        value = raw.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            self._report(key, "not a number", value)
+            return None
+        try:
+            return float(value)
+        except ValueError:
+            self._report(key, "not a number", value)
+            return None
+
+    def text(self, raw: Raw, key: str) -> str | None:
+        """A string, or None."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return str(value)
+        self._report(key, "not text", value)
+        return None
+
+    def flag(self, raw: Raw, key: str) -> bool | None:
+        """A boolean, or None (0/1 are accepted, as some payloads use them)."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            return value
+        if value in (0, 1):
+            return bool(value)
+        self._report(key, "not a boolean", value)
+        return None
+
+    def setting(self, raw: Raw, key: str, *, invert: bool = False) -> Setting | None:
+        """A {"value", "permission"} object, or a bare boolean (then assumed writable)."""
+        value = raw.get(key)
+        if value is None:
+            return None
+        if isinstance(value, Mapping):
+            state = self.flag(value, "value")
+            if state is None:
+                return None
+            writable = value.get("permission", "write") == "write"
+        elif isinstance(value, bool):
+            state, writable = value, True
+        else:
+            self._report(key, "not a setting", value)
+            return None
+        return Setting(value=state != invert, writable=writable)
+
+    def timestamp(self, raw: Raw, key: str) -> datetime | None:
+        """The wire format "YYYYMMDD HH:MM:SS[+HH:MM]" or ISO 8601; "" and null are None."""
+        value = raw.get(key)
+        if value is None or value == "":
+            return None
+        if not isinstance(value, str):
+            self._report(key, "not a timestamp", value)
+            return None
+        for fmt in _WIRE_FORMATS:
+            try:
+                parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+            except ValueError:
+                continue
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            self._report(key, "not a timestamp", value)
+            return None
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+
+    def activity(self, raw: Raw) -> Activity | None:
+        """The activity, None for a value we do not know."""
+        value = raw.get("activity")
+        if value is None:
+            return None
+        try:
+            return Activity(value)
+        except ValueError:
+            self._report("activity", "unknown value", value)
+            return None
+
+    def vehicle_status(self, raw: Raw) -> VehicleStatus | None:
+        """The vehicle status letter, mapped; None for an unknown letter."""
+        value = raw.get("vehicle_status")
+        if value is None or value == "":
+            return None
+        status = VEHICLE_STATUS_BY_LETTER.get(value) if isinstance(value, str) else None
+        if status is None:
+            self._report("vehicle_status", "unknown value", value)
+        return status
+
+    # Whole objects.
+
+    def card(self, raw: object) -> ChargeCard | None:
+        """A charge card; None when it has no uid."""
+        if not isinstance(raw, Mapping) or not raw.get("uid"):
+            self._report("charge card", "no uid", raw)
+            return None
+        uid = str(raw["uid"])
+        valid = raw.get("valid", 1)
+        return ChargeCard(
+            uid=uid,
+            card_id=self.text(raw, "id") or uid,
+            name=self.text(raw, "name") or "",
+            customer_name=self.text(raw, "customer_name") or "",
+            valid=bool(valid) if isinstance(valid, bool | int) else True,
+        )
+
+    def settings(self, raw: Raw) -> ChargePointSettings:
+        """The settings found in a CHARGE_POINTS entry or a CH_SETTINGS payload."""
+        led = raw.get("led_intensity")
+        interaction = raw.get("led_interaction")
+        linked = self.setting(raw, "public_charging", invert=True)
+        if linked is None:
+            linked = self.setting(raw, "linked_charge_cards_only")
+        return ChargePointSettings(
+            plug_and_charge=self.setting(raw, "plug_and_charge"),
+            linked_charge_cards_only=linked,
+            smart_charging=self.flag(raw, "smart_charging"),
+            delayed_charging=self.setting(raw, "delayed_charging"),
+            price_based_charging=self.setting(raw, "price_based_charging"),
+            publish_location=self.setting(raw, "publish_location"),
+            plug_and_charge_notification=self.flag(raw, "plug_and_charge_notification"),
+            led_intensity=_int_or_none(self.number(led, "value"))
+            if isinstance(led, Mapping)
+            else None,
+            led_interaction=self.flag(interaction, "value")
+            if isinstance(interaction, Mapping)
+            else None,
+        )
+
+    def charge_point(self, raw: object) -> ChargePoint | None:
+        """A CHARGE_POINTS entry; None when it has no evse_id."""
+        if not isinstance(raw, Mapping) or not raw.get("evse_id"):
+            self._report("charge point", "no evse_id", raw)
+            return None
+        tariff = raw.get("tariff")
+        default_card = raw.get("default_card")
+        return ChargePoint(
+            evse_id=str(raw["evse_id"]),
+            name=self.text(raw, "name") or "",
+            model_type=self.text(raw, "model_type"),
+            chargepoint_type=self.text(raw, "chargepoint_type"),
+            activity=self.activity(raw),
+            settings=self.settings(raw),
+            tariff=self.tariff(tariff) if isinstance(tariff, Mapping) else None,
+            default_card=self.card(default_card) if default_card else None,
+            latitude=self.number(raw, "x_coord"),
+            longitude=self.number(raw, "y_coord"),
+        )
+
+    def tariff(self, raw: Raw) -> Tariff:
+        """A charge point's tariff."""
+        return Tariff(
+            tariff_id=self.text(raw, "tariff_id"),
+            price_ex_vat=self.number(raw, "price_ex_vat"),
+            price_in_vat=self.number(raw, "price_in_vat"),
+            start_price_ex_vat=self.number(raw, "start_price_ex_vat"),
+            start_price_in_vat=self.number(raw, "start_price_in_vat"),
+            currency=self.text(raw, "currency"),
+        )
+
+    def status(self, frame: Raw) -> ChargePointStatus:
+        """A CH_STATUS frame."""
+        data = frame.get("data")
+        evse_id = frame.get("evse_id") or (
+            data.get("evse_id") if isinstance(data, Mapping) else None
+        )
+        if not isinstance(data, Mapping) or not evse_id:
+            raise BlueCurrentProtocolError("CH_STATUS without evse_id")
+        n = self.number
+        return ChargePointStatus(
+            evse_id=str(evse_id),
+            activity=self.activity(data),
+            vehicle_status=self.vehicle_status(data),
+            voltage_phase_1=n(data, "actual_v1"),
+            voltage_phase_2=n(data, "actual_v2"),
+            voltage_phase_3=n(data, "actual_v3"),
+            current_phase_1=n(data, "actual_p1"),
+            current_phase_2=n(data, "actual_p2"),
+            current_phase_3=n(data, "actual_p3"),
+            session_energy=n(data, "actual_kwh"),
+            session_cost=n(data, "total_cost"),
+            max_usage=n(data, "max_usage"),
+            smart_charging_max_usage=n(data, "smartcharging_max_usage"),
+            max_offline=n(data, "max_offline"),
+            offline_since=self.timestamp(data, "offline_since"),
+            session_started=self.timestamp(data, "start_datetime"),
+            session_stopped=self.timestamp(data, "stop_datetime"),
+        )
+
+    def grid_status(self, frame: Raw) -> GridStatus:
+        """A GRID_STATUS frame (phases nested in data)."""
+        data = frame.get("data")
+        if not isinstance(data, Mapping) or not data.get("id"):
+            raise BlueCurrentProtocolError("GRID_STATUS without data or id")
+        n = self.number
+        return GridStatus(
+            grid_id=str(data["id"]),
+            current_phase_1=n(data, "grid_actual_p1"),
+            current_phase_2=n(data, "grid_actual_p2"),
+            current_phase_3=n(data, "grid_actual_p3"),
+            max_installed=n(data, "grid_max_install"),
+            max_reserved=n(data, "grid_max_reserved"),
+        )
+
+    def grid_current(self, frame: Raw) -> GridCurrentEvent:
+        """A GRID_CURRENT push (flat, identified by a charge point)."""
+        if not frame.get("evse_id"):
+            raise BlueCurrentProtocolError("GRID_CURRENT without evse_id")
+        n = self.number
+        return GridCurrentEvent(
+            evse_id=str(frame["evse_id"]),
+            current_phase_1=n(frame, "grid_actual_p1"),
+            current_phase_2=n(frame, "grid_actual_p2"),
+            current_phase_3=n(frame, "grid_actual_p3"),
+        )
+
+    def override_schedule(self, raw: object) -> OverrideSchedule | None:
+        """One override-current schedule; None when it has no id."""
+        if not isinstance(raw, Mapping) or raw.get("schedule_id") in (None, ""):
+            self._report("override schedule", "no schedule_id", raw)
+            return None
+        charge_points = raw.get("charge_points") or ()
+        return OverrideSchedule(
+            schedule_id=str(raw["schedule_id"]),
+            charge_points=tuple(str(cp) for cp in charge_points)
+            if isinstance(charge_points, list | tuple)
+            else (),
+            start_time=self.text(raw, "start_time") or "",
+            stop_time=self.text(raw, "stop_time") or "",
+            start_days=_days(raw.get("override_start_days")),
+            stop_days=_days(raw.get("override_end_days")),
+            current=self.number(raw, "override_current") or 0.0,
+        )
+
+
+def _days(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return tuple(day.strip() for day in value.split(",") if day.strip())
+    if isinstance(value, list | tuple):
+        return tuple(str(day) for day in value)
+    return ()
+
+
+def _int_or_none(value: float | None) -> int | None:
+    return None if value is None else int(value)

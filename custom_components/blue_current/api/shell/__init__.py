@@ -1,0 +1,53 @@
+"""Client for the Shell Recharge "EV charge sessions" partner API (no Home Assistant inside)."""
+
+from .client import (
+    API_V1,
+    API_V2,
+    PRODUCTION_URL,
+    TEST_URL,
+    TOKEN_PATH,
+    ShellRechargeClient,
+)
+from .errors import (
+    ShellAuthError,
+    ShellConnectionError,
+    ShellError,
+    ShellNotFoundError,
+    ShellRateLimitError,
+    ShellResponseError,
+    ShellServerError,
+    ShellValidationError,
+)
+from .models import (
+    ChargeSession,
+    FailureCode,
+    SessionState,
+    normalize_ema_id,
+    validate_ema_id,
+    validate_evse_id,
+    validate_session_id,
+)
+
+__all__ = [
+    "API_V1",
+    "API_V2",
+    "PRODUCTION_URL",
+    "TEST_URL",
+    "TOKEN_PATH",
+    "ChargeSession",
+    "FailureCode",
+    "SessionState",
+    "ShellAuthError",
+    "ShellConnectionError",
+    "ShellError",
+    "ShellNotFoundError",
+    "ShellRateLimitError",
+    "ShellRechargeClient",
+    "ShellResponseError",
+    "ShellServerError",
+    "ShellValidationError",
+    "normalize_ema_id",
+    "validate_ema_id",
+    "validate_evse_id",
+    "validate_session_id",
+]

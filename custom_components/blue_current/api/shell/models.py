@@ -1,0 +1,190 @@
+"""Typed views of Shell charge sessions, the rules for the ids we send, and lenient parsing.
+
+The API is inconsistent across versions and endpoints (`sessionState` vs `SessionState`,
+PascalCase keys in 1.0.0, "Started" vs "started"), so reading is forgiving about spelling
+but strict about meaning: a session without an id or a known state is an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+import re
+
+from .errors import ShellResponseError, ShellValidationError
+
+EMA_ID_LENGTH = range(14, 20)
+EVSE_ID_LENGTH = range(18, 37)
+
+_SESSION_ID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}", re.IGNORECASE)
+_EMA_ID = re.compile(r"[A-Z0-9-]+")
+# eMI3 EVSE id: country, operator, "E", outlet; the "*" separators are optional.
+_EVSE_ID = re.compile(r"[A-Z]{2}\*?[A-Z0-9]{3}\*?E[A-Z0-9][A-Z0-9*]*")
+
+
+class SessionState(StrEnum):
+    """Where a charge session is; start and stop are only requests until the operator acts."""
+
+    START_REQUESTED = "start-requested"
+    STARTED = "started"
+    STOP_REQUESTED = "stop-requested"
+    STOPPED = "stopped"
+    FAILED_TO_START = "failed-to-start"
+    FAILED_TO_STOP = "failed-to-stop"
+
+    @classmethod
+    def from_wire(cls, text: str) -> SessionState:
+        """Read a state however it is spelled: "Started", "start-requested", "START_REQUESTED"."""
+        state = _STATE_BY_LETTERS.get(_letters(text))
+        if state is None:
+            raise ShellResponseError(f"Unknown session state {text[:40]!r}")
+        return state
+
+    @property
+    def is_final(self) -> bool:
+        """Whether nothing more will happen; a failed stop leaves the session running."""
+        return self in {SessionState.STOPPED, SessionState.FAILED_TO_START}
+
+
+def _letters(text: str) -> str:
+    return "".join(char for char in text.lower() if char.isalpha())
+
+
+_STATE_BY_LETTERS = {_letters(state.value): state for state in SessionState}
+
+
+class FailureCode(StrEnum):
+    """Why a start or stop failed, as the API names it (`sessionState.error.code`)."""
+
+    INTERNAL_ERROR = "InternalError"
+    SERVICE_UNAVAILABLE = "ServiceUnavailable"
+    CHARGE_TOKEN_NOT_SUPPORTED = "ChargeTokenNotSupported"
+    SESSION_INVALID = "SessionInvalid"
+    EV_NOT_CONNECTED_TO_EVSE = "EvNotConnectedToEvse"
+    EVSE_IN_USE = "EvseInUse"
+    EVSE_OUT_OF_SERVICE = "EvseOutOfService"
+    EVSE_NOT_FOUND = "EvseNotFound"
+    EVSE_NOT_SUPPORTED = "EvseNotSupported"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChargeSession:
+    """One charge session of a card, as `retrieve` or `active` reports it.
+
+    `error_code` stays a plain string because the API may add codes; compare it with
+    `FailureCode` members.
+    """
+
+    session_id: str
+    state: SessionState
+    ema_id: str | None = None
+    evse_id: str | None = None
+    user_id: str | None = None
+    started_at: datetime | None = None
+    stopped_at: datetime | None = None
+    last_updated: datetime | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+    @classmethod
+    def from_wire(cls, raw: object) -> ChargeSession:
+        """Build a session from one element of a response's `data` list."""
+        fields = lower_keys(raw, "session")
+        session_id = fields.get("id", fields.get("sessionid"))
+        if not isinstance(session_id, str) or not session_id:
+            raise ShellResponseError("A session has no id")
+        status, error_code, error_message = _state_parts(fields)
+        return cls(
+            session_id=session_id,
+            state=SessionState.from_wire(status),
+            ema_id=_optional_text(fields, "emaid"),
+            evse_id=_optional_text(fields, "evseid"),
+            user_id=_optional_text(fields, "userid"),
+            started_at=_optional_time(fields, "startedat"),
+            stopped_at=_optional_time(fields, "stoppedat"),
+            last_updated=_optional_time(fields, "lastupdated"),
+            error_code=error_code,
+            error_message=error_message,
+        )
+
+
+def lower_keys(raw: object, what: str) -> dict[str, object]:
+    """Index a JSON object by lower-cased keys, so camelCase and PascalCase both match."""
+    if not isinstance(raw, Mapping):
+        raise ShellResponseError(f"The {what} is not a JSON object")
+    return {str(key).lower(): value for key, value in raw.items()}
+
+
+def _state_parts(fields: Mapping[str, object]) -> tuple[str, str | None, str | None]:
+    """Return status, error code and message from a state object or a 1.0.0 flat string."""
+    raw = fields.get("sessionstate")
+    if isinstance(raw, str):
+        return raw, _optional_text(fields, "sessioncode"), _optional_text(fields, "sessionmessage")
+    if raw is None:
+        raise ShellResponseError("A session has no state")
+    state = lower_keys(raw, "session state")
+    status = state.get("status")
+    if not isinstance(status, str):
+        raise ShellResponseError("A session state has no status")
+    error = state.get("error")
+    if error is None:
+        return status, None, None
+    details = lower_keys(error, "session error")
+    return status, _optional_text(details, "code"), _optional_text(details, "message")
+
+
+def _optional_text(fields: Mapping[str, object], key: str) -> str | None:
+    value = fields.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise ShellResponseError(f"{key} is not a string")
+
+
+def _optional_time(fields: Mapping[str, object], key: str) -> datetime | None:
+    text = _optional_text(fields, key)
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as err:
+        raise ShellResponseError(f"{key} is not a timestamp") from err
+    # The API writes UTC; a stamp without an offset is read as UTC rather than local time.
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def validate_ema_id(text: str) -> str:
+    """Return the EMA-ID as we send it: upper case, white space removed, hyphens kept.
+
+    Hyphens stay because the card prints them and the API's own examples carry them.
+    """
+    ema_id = "".join(text.split()).upper()
+    if len(ema_id) not in EMA_ID_LENGTH or not _EMA_ID.fullmatch(ema_id):
+        raise ShellValidationError("An EMA-ID has 14 to 19 letters, digits or hyphens")
+    return ema_id
+
+
+def normalize_ema_id(text: str) -> str:
+    """Return the compact EMA-ID (upper case, no spaces or hyphens): one value per card.
+
+    "nl-tnm-c00122045-k", "NL TNM C00122045 K" and "NLTNMC00122045K" all give the same result,
+    so it serves as a unique id. Raises ShellValidationError for text that is no EMA-ID.
+    """
+    return validate_ema_id(text).replace("-", "")
+
+
+def validate_evse_id(text: str) -> str:
+    """Return the EVSE id as we send it (upper case, trimmed), e.g. NL*TNM*E02003451*0."""
+    evse_id = text.strip().upper()
+    if len(evse_id) not in EVSE_ID_LENGTH or not _EVSE_ID.fullmatch(evse_id):
+        raise ShellValidationError("An EVSE id has 18 to 36 characters, like NL*TNM*E02003451*0")
+    return evse_id
+
+
+def validate_session_id(text: str) -> str:
+    """Return the session id as we send it: a 36-character UUID, trimmed, case kept."""
+    session_id = text.strip()
+    if not _SESSION_ID.fullmatch(session_id):
+        raise ShellValidationError("A session id is a UUID of 36 characters")
+    return session_id

@@ -1,0 +1,1 @@
+"""Tests of the Shell Recharge client against the fake Shell cloud."""

@@ -1,0 +1,80 @@
+"""Fixtures: a populated cloud on a manual clock, served on a free 127.0.0.1 port."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime
+
+import aiohttp
+import pytest
+
+from simulator.bluecurrent import CLOUD_TIMEZONE, BlueCurrentCloud, ManualClock, populate
+from simulator.server import Simulator
+
+from .peer import Peer
+
+TOKEN = "api-token-1"
+EVSE = "BCU100001"
+EVSE_2 = "BCU100002"
+# Monday 10 March 2025, noon in Amsterdam (CET, +01:00).
+POLL = 0.005
+START = datetime(2025, 3, 10, 12, 0, tzinfo=CLOUD_TIMEZONE)
+
+
+@pytest.fixture(autouse=True)
+def _loopback(socket_enabled: None) -> None:
+    """Sockets on (Home Assistant's test plugin turns them off); hosts stay 127.0.0.1 only."""
+
+
+async def until(condition: Callable[[], bool], within: float = 2.0) -> None:
+    """Wait until the server side has caught up (e.g. processed a HELLO)."""
+    for _ in range(int(within / POLL)):
+        if condition():
+            return
+        await asyncio.sleep(POLL)
+    raise AssertionError("the simulator did not get there in time")
+
+
+def simulator_cloud(simulator: Simulator) -> BlueCurrentCloud:
+    """The Blue Current cloud a simulator hosts."""
+    assert simulator.bluecurrent is not None
+    return simulator.bluecurrent
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """Time stands still until a test moves it."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def cloud(clock: ManualClock) -> BlueCurrentCloud:
+    """One account with two charge points on one grid and two cards."""
+    cloud = BlueCurrentCloud(clock=clock, seed=7)
+    populate(cloud, api_token=TOKEN, customer_id="CU1", email="owner@example.com", seed=7)
+    return cloud
+
+
+@pytest.fixture
+async def simulator(cloud: BlueCurrentCloud) -> AsyncIterator[Simulator]:
+    """The cloud, listening."""
+    async with Simulator(bluecurrent=cloud) as simulator:
+        yield simulator
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A client session for raw websockets."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+async def peer(simulator: Simulator, http: aiohttp.ClientSession) -> AsyncIterator[Peer]:
+    """A main connection that has said HELLO."""
+    peer = await Peer.open(http, simulator.bluecurrent_url)
+    await peer.hello(TOKEN)
+    await until(lambda: simulator_cloud(simulator).main_connections == 1)
+    yield peer
+    await peer.socket.close()

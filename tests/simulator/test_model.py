@@ -1,0 +1,116 @@
+"""The model without a network: clock, charge point states, profiles, budget, verdicts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from simulator.bluecurrent import (
+    CLOUD_TIMEZONE,
+    ChargePoint,
+    DelayedCharging,
+    ManualClock,
+    Outcome,
+    wire_time,
+)
+from simulator.bluecurrent.ratelimit import RequestBudget
+from simulator.bluecurrent.verdicts import Verdict, VerdictBook
+
+from .conftest import START
+
+
+def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in March 2025 (the 10th is a Monday)."""
+    return datetime(2025, 3, day, hour, minute, tzinfo=CLOUD_TIMEZONE)
+
+
+def test_manual_clock_needs_aware_times() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        ManualClock(datetime(2025, 1, 1))  # noqa: DTZ001
+    clock = ManualClock(START)
+    with pytest.raises(ValueError, match="aware"):
+        clock.set(datetime(2025, 1, 1))  # noqa: DTZ001
+    clock.advance(90)
+    assert clock() == amsterdam(10, 12, 1).replace(second=30)
+
+
+def test_wire_time_is_amsterdam_wall_clock() -> None:
+    assert wire_time(None) == ""
+    assert wire_time(datetime(2025, 7, 1, 10, 0, tzinfo=UTC)) == "20250701 12:00:00"  # CEST
+    assert wire_time(datetime(2025, 1, 1, 10, 0, tzinfo=UTC)) == "20250101 11:00:00"  # CET
+
+
+@pytest.mark.parametrize(
+    ("moment", "allowed"),
+    [
+        (amsterdam(10, 23), True),  # Monday night, in the window
+        (amsterdam(11, 6, 59), True),  # Tuesday morning: Monday's window still
+        (amsterdam(11, 7), False),  # window closed
+        (amsterdam(10, 12), False),
+        (amsterdam(16, 23), False),  # Sunday night: Sunday not chosen
+        (amsterdam(17, 3), False),  # Monday morning belongs to Sunday's window
+    ],
+)
+def test_a_window_across_midnight(moment: datetime, allowed: bool) -> None:
+    profile = DelayedCharging(enabled=True, days=[1, 2, 3, 4, 5, 6])
+    assert profile.allows(moment) is allowed
+    assert profile.holds_back(moment) is not allowed
+
+
+def test_a_window_within_a_day() -> None:
+    profile = DelayedCharging(enabled=True, days=[1], start_time="09:00", end_time="17:00")
+    assert profile.allows(amsterdam(10, 9))
+    assert not profile.allows(amsterdam(10, 17))
+    assert not profile.allows(amsterdam(11, 10))  # Tuesday
+    profile.override = True
+    assert not profile.holds_back(amsterdam(11, 10))
+    assert not DelayedCharging().holds_back(amsterdam(11, 10))  # switched off
+
+
+def test_plug_and_charge_starts_on_the_default_card() -> None:
+    charge_point = ChargePoint(evse_id="BCU1", plug_and_charge=True, clock=ManualClock(START))
+    charge_point.plug_in()
+    assert charge_point.session_card == "BCU-APP"
+    assert charge_point.activity == "charging"
+    charge_point.unplug()
+    assert (charge_point.vehicle_status, charge_point.charging) == ("A", False)
+    assert charge_point.stop_datetime == START
+
+
+def test_a_blocked_charge_point_does_not_start_on_plug_in() -> None:
+    charge_point = ChargePoint(evse_id="BCU1", plug_and_charge=True)
+    charge_point.block()
+    charge_point.plug_in()
+    assert (charge_point.activity, charge_point.charging) == ("unavailable", False)
+    charge_point.unblock()
+    assert charge_point.activity == "available"
+
+
+def test_vehicle_faults() -> None:
+    charge_point = ChargePoint(evse_id="BCU1")
+    with pytest.raises(ValueError, match="ABCDEF"):
+        charge_point.set_vehicle_status("G")
+    with pytest.raises(ValueError, match="ABCDEF"):
+        charge_point.set_vehicle_status("")
+    charge_point.set_vehicle_status("F")
+    assert charge_point.activity == "error"
+    charge_point.start_charging()
+    assert charge_point.vehicle_status == "F"  # a fault is not overwritten
+    assert charge_point.currents == [0.0, 0.0, 0.0]
+
+
+def test_the_budget_without_a_limit() -> None:
+    budget = RequestBudget(ManualClock(START))
+    assert all(budget.spend("t") for _ in range(1000))
+    assert budget.used("t") == 1000
+    assert not budget.any_exhausted()
+
+
+def test_the_verdict_book() -> None:
+    book = VerdictBook()
+    assert book.get("REBOOT") == Verdict()
+    book.set("REBOOT", Outcome.REJECTED, 2.5)
+    assert book.get("REBOOT") == Verdict(outcome=Outcome.REJECTED, delay=2.5)
+    book.clear()
+    assert book.get("REBOOT").outcome is Outcome.ACCEPTED
