@@ -1,0 +1,437 @@
+"""Push coordinator: owns an account's websocket and turns its events into a snapshot."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import datetime, timedelta
+import random
+import time
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
+from homeassistant.helpers import device_registry as dr, issue_registry as ir
+from homeassistant.helpers.event import (
+    async_call_later,
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
+
+from .api.bluecurrent import (
+    APP_CARD_UID,
+    Activity,
+    BlueCurrentAuthError,
+    BlueCurrentClient,
+    BlueCurrentError,
+    BlueCurrentRateLimitError,
+    ChargeCardsEvent,
+    ChargePointsEvent,
+    Event,
+    GridCurrentEvent,
+    GridStatus,
+    GridStatusEvent,
+    SettingsEvent,
+    StatusEvent,
+)
+from .const import (
+    DOMAIN,
+    LOGGER,
+    RECONNECT_MAX_DELAY,
+    RECONNECT_MIN_DELAY,
+    SETUP_TIMEOUT,
+    SILENT_CHARGING_AFTER,
+)
+from .data import AccountData, ChargePointData, merge_settings
+
+type BlueCurrentConfigEntry = ConfigEntry[BlueCurrentCoordinator]
+
+WATCHDOG_INTERVAL = timedelta(seconds=60)
+# The cloud does not push a changed list of charge points or cards: ask now and then.
+ACCOUNT_REFRESH_INTERVAL = timedelta(hours=1)
+
+
+def reconnect_delay(attempt: int) -> float:
+    """Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 minutes."""
+    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** (attempt + 1))
+    return max(RECONNECT_MIN_DELAY, random.uniform(ceiling / 2, ceiling))
+
+
+def rate_limit_issue_id(entry: ConfigEntry) -> str:
+    """The repair issue shown while an account is at its request limit."""
+    return f"rate_limited_{entry.entry_id}"
+
+
+class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
+    """Keeps one websocket to the Blue Current cloud for a config entry.
+
+    Entities subscribe per charge point or grid (`async_add_key_listener`), so a status push
+    only wakes the entities of that charge point; `async_update_listeners` is kept for what
+    concerns everyone (connection lost or back, charge points added or removed).
+    """
+
+    config_entry: BlueCurrentConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, entry: BlueCurrentConfigEntry, client: BlueCurrentClient
+    ) -> None:
+        """Create the coordinator; nothing connects before async_start."""
+        super().__init__(hass, LOGGER, config_entry=entry, name=DOMAIN, always_update=False)
+        self.client = client
+        self.data = AccountData()
+        self.connected = False
+        self._key_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._structure_listeners: list[CALLBACK_TYPE] = []
+        self._last_status_at: dict[str, float] = {}
+        self._awaiting_status: set[str] = set()
+        self._grid_asked: set[str] = set()
+        self._ready = asyncio.Event()
+        self._charge_points_known = False
+        self._was_connected = False
+        self._selected_cards: dict[str, str] = {}
+        self._fresh_connection = True
+
+    # Lifecycle.
+
+    async def async_start(self) -> None:
+        """Validate the token, start the connection task, wait for the charge points."""
+        try:
+            await self.client.validate_token()
+        except BlueCurrentAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="invalid_token"
+            ) from err
+        except BlueCurrentRateLimitError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN,
+                translation_key="rate_limited",
+                translation_placeholders={"reset_at": _local_time(err.reset_at)},
+            ) from err
+        except BlueCurrentError as err:
+            raise ConfigEntryNotReady(
+                translation_domain=DOMAIN, translation_key="cannot_connect"
+            ) from err
+        entry = self.config_entry
+        entry.async_create_background_task(
+            self.hass, self._run_connection(), f"{DOMAIN} websocket {entry.title}"
+        )
+        entry.async_on_unload(self.client.disconnect)
+        entry.async_on_unload(
+            async_track_time_interval(self.hass, self._async_watchdog, WATCHDOG_INTERVAL)
+        )
+        entry.async_on_unload(
+            async_track_time_interval(
+                self.hass, self._async_refresh_account, ACCOUNT_REFRESH_INTERVAL
+            )
+        )
+        try:
+            async with asyncio.timeout(SETUP_TIMEOUT):
+                await self._ready.wait()
+        except TimeoutError:
+            if not self._charge_points_known:
+                raise ConfigEntryNotReady(
+                    translation_domain=DOMAIN, translation_key="setup_timeout"
+                ) from None
+
+    async def _run_connection(self) -> None:
+        """Connect, and reconnect with backoff, until the entry unloads."""
+        attempt = 0
+        while True:
+            try:
+                await self.client.run(self._handle_event, self._on_open)
+            except BlueCurrentAuthError:
+                self._mark_disconnected("the API token is no longer valid")
+                self.config_entry.async_start_reauth(self.hass)
+                return
+            except BlueCurrentRateLimitError as err:
+                self._mark_disconnected("the daily request limit was reached")
+                self._create_rate_limit_issue(err.reset_at)
+                await self._sleep_until(err.reset_at)
+                continue
+            except BlueCurrentError as err:
+                if self.connected:
+                    attempt = 0
+                self._mark_disconnected(str(err))
+                await self._sleep(reconnect_delay(attempt))
+                attempt += 1
+                continue
+            return  # disconnect() was called: the entry is unloading
+
+    async def _on_open(self) -> None:
+        self._fresh_connection = True
+        await self.client.request_charge_points()
+        if not self.data.cards:
+            await self.client.request_charge_cards()
+
+    async def _sleep(self, seconds: float) -> None:
+        # Timers instead of asyncio.sleep, so tests can move time with async_fire_time_changed.
+        # The callbacks are marked @callback: they must run in the event loop, not a thread.
+        wake = asyncio.Event()
+        cancel = async_call_later(self.hass, seconds, callback(lambda _: wake.set()))
+        try:
+            await wake.wait()
+        finally:
+            cancel()
+
+    async def _sleep_until(self, moment: datetime) -> None:
+        wake = asyncio.Event()
+        cancel = async_track_point_in_utc_time(self.hass, callback(lambda _: wake.set()), moment)
+        try:
+            await wake.wait()
+        finally:
+            cancel()
+
+    @callback
+    def _mark_connected(self) -> None:
+        if self.connected:
+            return
+        self.connected = self.last_update_success = True
+        if self._was_connected:
+            LOGGER.info("Connection to Blue Current (%s) is back", self.config_entry.title)
+        self._was_connected = True
+        ir.async_delete_issue(self.hass, DOMAIN, rate_limit_issue_id(self.config_entry))
+        self.async_update_listeners()
+
+    @callback
+    def _mark_disconnected(self, reason: str) -> None:
+        if not self.connected:
+            return
+        self.connected = self.last_update_success = False
+        LOGGER.info("Connection to Blue Current (%s) lost: %s", self.config_entry.title, reason)
+        self.async_update_listeners()
+
+    def _create_rate_limit_issue(self, reset_at: datetime) -> None:
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            rate_limit_issue_id(self.config_entry),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key="rate_limited",
+            translation_placeholders={
+                "account": self.config_entry.title,
+                "reset_at": _local_time(reset_at),
+            },
+        )
+
+    # The charge card each charge point's start button uses.
+
+    def selected_card_uid(self, evse_id: str) -> str | None:
+        """The uid of the card chosen for this charge point, None for no card."""
+        return self._selected_cards.get(evse_id)
+
+    def selected_card(self, evse_id: str) -> str:
+        """The card uid to start a session with (the app card when none is chosen)."""
+        return self._selected_cards.get(evse_id, APP_CARD_UID)
+
+    def select_card(self, evse_id: str, uid: str | None) -> None:
+        """Choose the card for this charge point; None for no card."""
+        if uid is None:
+            self._selected_cards.pop(evse_id, None)
+        else:
+            self._selected_cards[evse_id] = uid
+
+    # Listeners.
+
+    @callback
+    def async_add_key_listener(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `update` when the charge point or grid with this id changes."""
+        listeners = self._key_listeners.setdefault(key, [])
+        listeners.append(update)
+
+        @callback
+        def remove() -> None:
+            listeners.remove(update)
+
+        return remove
+
+    @callback
+    def async_add_structure_listener(self, changed: CALLBACK_TYPE) -> CALLBACK_TYPE:
+        """Call `changed` when charge points or grids appear, so platforms add entities."""
+        self._structure_listeners.append(changed)
+
+        @callback
+        def remove() -> None:
+            if changed in self._structure_listeners:
+                self._structure_listeners.remove(changed)
+
+        return remove
+
+    def _structure_changed(self) -> None:
+        for changed in list(self._structure_listeners):
+            changed()
+
+    def _notify(self, key: str) -> None:
+        for update in self._key_listeners.get(key, ()):
+            update()
+
+    # Events from the cloud.
+
+    @callback
+    def _handle_event(self, event: Event) -> None:
+        match event:
+            case StatusEvent(status=status):
+                self._on_status(status.evse_id, event)
+            case GridCurrentEvent():
+                self._on_grid_current(event)
+            case SettingsEvent(evse_id=evse_id, settings=settings):
+                current = self.data.charge_points.get(evse_id)
+                if current is not None:
+                    merged = merge_settings(current.settings, settings)
+                    if merged != current.settings:
+                        self.data.charge_points[evse_id] = replace(current, settings=merged)
+                        self._notify(evse_id)
+            case GridStatusEvent(grid=grid, evse_id=evse_id):
+                self._on_grid_status(grid, evse_id)
+            case ChargePointsEvent():
+                self._on_charge_points(event)
+            case ChargeCardsEvent(cards=cards):
+                if cards != self.data.cards:
+                    self.data.cards = cards
+                    self.async_update_listeners()
+            case _:
+                pass
+
+    def _on_status(self, evse_id: str, event: StatusEvent) -> None:
+        current = self.data.charge_points.get(evse_id)
+        if current is None:
+            return
+        self._last_status_at[evse_id] = time.monotonic()
+        if current.status != event.status:
+            self.data.charge_points[evse_id] = replace(current, status=event.status)
+            self._notify(evse_id)
+        if self._awaiting_status:
+            self._awaiting_status.discard(evse_id)
+            if not self._awaiting_status:
+                self._ready.set()
+
+    def _on_grid_current(self, event: GridCurrentEvent) -> None:
+        grid_id = self.data.grid_of_charge_point.get(event.evse_id)
+        if grid_id is None:
+            self._ask_grids({event.evse_id})
+            return
+        grid = self.data.grids[grid_id]
+        updated = replace(
+            grid,
+            current_phase_1=event.current_phase_1,
+            current_phase_2=event.current_phase_2,
+            current_phase_3=event.current_phase_3,
+        )
+        if updated != grid:
+            self.data.grids[grid_id] = updated
+            self._notify(grid_id)
+
+    def _on_grid_status(self, grid: GridStatus, evse_id: str | None) -> None:
+        known = grid.grid_id in self.data.grids
+        if evse_id is not None:
+            self.data.grid_of_charge_point[evse_id] = grid.grid_id
+        if self.data.grids.get(grid.grid_id) == grid:
+            return
+        self.data.grids[grid.grid_id] = grid
+        if known:
+            self._notify(grid.grid_id)
+        else:
+            self._structure_changed()
+
+    def _on_charge_points(self, event: ChargePointsEvent) -> None:
+        self._charge_points_known = True
+        self._mark_connected()
+        previous = self.data.charge_points
+        listed = {cp.evse_id: cp for cp in event.charge_points}
+        updated: dict[str, ChargePointData] = {}
+        for evse_id, info in listed.items():
+            old = previous.get(evse_id)
+            if old is None:
+                updated[evse_id] = ChargePointData(info=info, settings=info.settings)
+            else:
+                settings = merge_settings(old.settings, info.settings)
+                updated[evse_id] = replace(old, info=info, settings=settings)
+        self.data.charge_points = updated
+        added = bool(set(listed) - set(previous))
+        removed = set(previous) - set(listed)
+        if removed:
+            self._remove_devices(removed)
+        # After a (re)connect every status may be stale; on a refresh only new ones are missing.
+        to_ask = (
+            list(listed) if self._fresh_connection else [e for e in listed if e not in previous]
+        )
+        self._awaiting_status.update(to_ask)
+        if not self._awaiting_status:
+            self._ready.set()
+        if to_ask:
+            self.config_entry.async_create_background_task(
+                self.hass, self._ask_details(to_ask), f"{DOMAIN} details"
+            )
+        if added:
+            self._structure_changed()
+        self.async_update_listeners()
+
+    async def _ask_details(self, evse_ids: list[str]) -> None:
+        """Ask the status of every charge point, and the grid of those not yet placed."""
+        try:
+            for evse_id in evse_ids:
+                await self.client.request_status(evse_id)
+            await self._ask_grids_now(evse_ids)
+        except BlueCurrentError as err:
+            LOGGER.debug("Could not ask for details: %s", err)
+
+    def _ask_grids(self, evse_ids: set[str]) -> None:
+        self.config_entry.async_create_background_task(
+            self.hass, self._ask_grids_now(sorted(evse_ids)), f"{DOMAIN} grids"
+        )
+
+    async def _ask_grids_now(self, evse_ids: list[str]) -> None:
+        # A grid's members never change while we run: each charge point is asked once.
+        # In list order, so the first charge point's grid (core's only grid) comes first.
+        for evse_id in [e for e in evse_ids if e not in self._grid_asked]:
+            self._grid_asked.add(evse_id)
+            try:
+                await self.client.request_grid_status(evse_id)
+            except BlueCurrentError:
+                self._grid_asked.discard(evse_id)
+                raise
+
+    def _remove_devices(self, evse_ids: set[str]) -> None:
+        registry = dr.async_get(self.hass)
+        for evse_id in evse_ids:
+            self._last_status_at.pop(evse_id, None)
+            device = registry.async_get_device_by_identifier(
+                (DOMAIN, evse_id), self.config_entry.entry_id
+            )
+            if device is not None:
+                registry.async_remove_device(device.id)
+
+    async def _async_watchdog(self, _now: datetime) -> None:
+        """Ask again for the status of charging charge points that went silent."""
+        if not self.connected:
+            return
+        silent_since = time.monotonic() - SILENT_CHARGING_AFTER
+        for evse_id, cp in self.data.charge_points.items():
+            if cp.status is None or cp.status.activity is not Activity.CHARGING:
+                continue
+            if self._last_status_at.get(evse_id, 0.0) < silent_since:
+                self._last_status_at[evse_id] = time.monotonic()
+                try:
+                    await self.client.request_status(evse_id)
+                except BlueCurrentError as err:
+                    LOGGER.debug("Watchdog could not ask %s: %s", evse_id, err)
+
+    async def _async_refresh_account(self, _now: datetime) -> None:
+        """Pick up charge points and cards added to or removed from the account."""
+        if not self.connected:
+            return
+        try:
+            await self.client.request_charge_points()
+            await self.client.request_charge_cards()
+        except BlueCurrentError as err:
+            LOGGER.debug("Could not refresh the account: %s", err)
+
+    async def _async_update_data(self) -> AccountData:
+        # Pushed, never polled; a refresh returns what we have.
+        return self.data
+
+
+def _local_time(moment: datetime) -> str:
+    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -1,0 +1,312 @@
+"""Sensors of charge points (CH_STATUS, tariff) and grids (GRID_STATUS, GRID_CURRENT)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    CURRENCY_EURO,
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
+from .coordinator import BlueCurrentConfigEntry, BlueCurrentCoordinator
+from .data import ChargePointData
+from .entity import ChargePointEntity, GridEntity
+
+PARALLEL_UPDATES = 0
+
+type SensorValue = float | str | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargePointSensorDescription(SensorEntityDescription):
+    """A sensor of a charge point; value_fn reads it from the charge point's snapshot."""
+
+    value_fn: Callable[[ChargePointData], SensorValue]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridSensorDescription(SensorEntityDescription):
+    """A sensor of a grid."""
+
+    value_fn: Callable[[GridStatus], float | None]
+
+
+def _status[T](read: Callable[[ChargePointStatus], T]) -> Callable[[ChargePointData], T | None]:
+    def value(cp: ChargePointData) -> T | None:
+        return None if cp.status is None else read(cp.status)
+
+    return value
+
+
+def _tariff(read: Callable[[Tariff], float | None]) -> Callable[[ChargePointData], SensorValue]:
+    def value(cp: ChargePointData) -> SensorValue:
+        return None if cp.info.tariff is None else read(cp.info.tariff)
+
+    return value
+
+
+def _voltage(
+    key: str, read: Callable[[ChargePointStatus], float | None], *, enabled: bool
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        value_fn=_status(read),
+    )
+
+
+def _current(
+    key: str,
+    read: Callable[[ChargePointData], float | None],
+    *,
+    enabled: bool = True,
+    category: EntityCategory | None = None,
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        entity_category=category,
+        value_fn=read,
+    )
+
+
+def _timestamp(
+    key: str, read: Callable[[ChargePointStatus], datetime | None]
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=_status(read),
+    )
+
+
+def _price(key: str, read: Callable[[Tariff], float | None]) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        suggested_display_precision=4,
+        value_fn=_tariff(read),
+    )
+
+
+def _current_left(cp: ChargePointData) -> float | None:
+    return None if cp.status is None else cp.status.current_left(smart_charging=cp.smart_charging)
+
+
+CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
+    _voltage("actual_v1", lambda s: s.voltage_phase_1, enabled=False),
+    _voltage("actual_v2", lambda s: s.voltage_phase_2, enabled=False),
+    _voltage("actual_v3", lambda s: s.voltage_phase_3, enabled=False),
+    _voltage("avg_voltage", lambda s: s.average_voltage, enabled=True),
+    _current("actual_p1", _status(lambda s: s.current_phase_1), enabled=False),
+    _current("actual_p2", _status(lambda s: s.current_phase_2), enabled=False),
+    _current("actual_p3", _status(lambda s: s.current_phase_3), enabled=False),
+    _current("avg_current", _status(lambda s: s.average_current)),
+    ChargePointSensorDescription(
+        key="power",
+        translation_key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_status(lambda s: s.power),
+    ),
+    ChargePointSensorDescription(
+        key="total_kw",
+        translation_key="total_kw",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        value_fn=_status(lambda s: s.estimated_power_kw),
+    ),
+    ChargePointSensorDescription(
+        key="actual_kwh",
+        translation_key="actual_kwh",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        value_fn=_status(lambda s: s.session_energy),
+    ),
+    ChargePointSensorDescription(
+        key="total_cost",
+        translation_key="total_cost",
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=CURRENCY_EURO,
+        value_fn=_status(lambda s: s.session_cost),
+    ),
+    ChargePointSensorDescription(
+        key="vehicle_status",
+        translation_key="vehicle_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in VehicleStatus],
+        value_fn=_status(lambda s: s.vehicle_status),
+    ),
+    ChargePointSensorDescription(
+        key="activity",
+        translation_key="activity",
+        device_class=SensorDeviceClass.ENUM,
+        options=[activity.value for activity in Activity],
+        value_fn=_status(lambda s: s.activity),
+    ),
+    _current("max_usage", _status(lambda s: s.max_usage), category=EntityCategory.DIAGNOSTIC),
+    _current(
+        "smartcharging_max_usage",
+        _status(lambda s: s.smart_charging_max_usage),
+        enabled=False,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    _current(
+        "max_offline",
+        _status(lambda s: s.max_offline),
+        enabled=False,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    _current("current_left", _current_left, enabled=False),
+    _timestamp("start_datetime", lambda s: s.session_started),
+    _timestamp("stop_datetime", lambda s: s.session_stopped),
+    _timestamp("offline_since", lambda s: s.offline_since),
+    _price("price_in_vat", lambda t: t.price_in_vat),
+    _price("price_ex_vat", lambda t: t.price_ex_vat),
+    _price("start_price_in_vat", lambda t: t.start_price_in_vat),
+    _price("start_price_ex_vat", lambda t: t.start_price_ex_vat),
+)
+
+
+def _grid_current(
+    key: str, read: Callable[[GridStatus], float | None], *, enabled: bool = True
+) -> GridSensorDescription:
+    return GridSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        value_fn=read,
+    )
+
+
+GRID_SENSORS: tuple[GridSensorDescription, ...] = (
+    _grid_current("grid_actual_p1", lambda g: g.current_phase_1, enabled=False),
+    _grid_current("grid_actual_p2", lambda g: g.current_phase_2, enabled=False),
+    _grid_current("grid_actual_p3", lambda g: g.current_phase_3, enabled=False),
+    _grid_current("grid_avg_current", lambda g: g.average_current),
+    _grid_current("grid_max_current", lambda g: g.max_current),
+    GridSensorDescription(
+        key="grid_max_install",
+        translation_key="grid_max_install",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda g: g.max_installed,
+    ),
+    GridSensorDescription(
+        key="grid_max_reserved",
+        translation_key="grid_max_reserved",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda g: g.max_reserved,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: BlueCurrentConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for every charge point and grid, now and when more appear."""
+    coordinator = entry.runtime_data
+    known_charge_points: set[str] = set()
+    known_grids: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        entities: list[SensorEntity] = []
+        for evse_id in coordinator.data.charge_points.keys() - known_charge_points:
+            known_charge_points.add(evse_id)
+            entities.extend(
+                ChargePointSensor(coordinator, evse_id, description)
+                for description in CHARGE_POINT_SENSORS
+            )
+        for grid_id in coordinator.data.grids.keys() - known_grids:
+            known_grids.add(grid_id)
+            entities.extend(GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS)
+        if entities:
+            async_add_entities(entities)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))
+
+
+class ChargePointSensor(ChargePointEntity, SensorEntity):
+    """A sensor of a charge point."""
+
+    entity_description: ChargePointSensorDescription
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: ChargePointSensorDescription,
+    ) -> None:
+        """Create the sensor; tariff prices get the tariff's currency."""
+        super().__init__(coordinator, evse_id, description)
+        tariff = coordinator.data.charge_points[evse_id].info.tariff
+        if description.key.endswith("_vat") and tariff is not None:
+            currency = tariff.currency or CURRENCY_EURO
+            per_kwh = not description.key.startswith("start_")
+            self._attr_native_unit_of_measurement = (
+                f"{currency}/{UnitOfEnergy.KILO_WATT_HOUR}" if per_kwh else currency
+            )
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value from the charge point's snapshot."""
+        cp = self.charge_point
+        return None if cp is None else self.entity_description.value_fn(cp)
+
+    def _shown(self) -> object:
+        return (self.available, self.native_value)
+
+
+class GridSensor(GridEntity, SensorEntity):
+    """A sensor of a grid."""
+
+    entity_description: GridSensorDescription
+
+    @property
+    def native_value(self) -> float | None:
+        """The value from the grid's snapshot."""
+        grid = self.grid
+        return None if grid is None else self.entity_description.value_fn(grid)
+
+    def _shown(self) -> object:
+        return (self.available, self.native_value)

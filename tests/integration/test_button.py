@@ -1,0 +1,223 @@
+"""Buttons: each press reaches the charge point and returns only with its verdict."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
+from homeassistant.const import ATTR_ENTITY_ID, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blue_current.const import DOMAIN
+from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
+
+from .conftest import API_TOKEN, EVSE_IDS
+
+EVSE_ID = EVSE_IDS[0]
+# Button key -> the command it sends.
+COMMANDS = {
+    "reset": "SOFT_RESET",
+    "reboot": "REBOOT",
+    "start_charge_session": "START_SESSION",
+    "stop_charge_session": "STOP_SESSION",
+}
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer (the plugin's override loses against syrupy's fixture)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def only_buttons() -> Iterator[None]:
+    """Load the button platform alone."""
+    with patch("custom_components.blue_current.PLATFORMS", [Platform.BUTTON]):
+        yield
+
+
+async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
+    """Let the websocket deliver until the condition holds (2 s at most)."""
+    for _ in range(400):
+        if condition():
+            await hass.async_block_till_done()
+            return
+        await asyncio.sleep(0.005)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _entity_id(hass: HomeAssistant, platform: Platform, unique_id: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
+    assert entity_id is not None, f"no {platform} with unique id {unique_id}"
+    return entity_id
+
+
+async def _press(hass: HomeAssistant, key: str, evse_id: str = EVSE_ID) -> None:
+    await hass.services.async_call(
+        BUTTON_DOMAIN,
+        SERVICE_PRESS,
+        {ATTR_ENTITY_ID: _entity_id(hass, Platform.BUTTON, f"{key}_{evse_id}")},
+        blocking=True,
+    )
+
+
+def _sent(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
+    return [f.message for f in cloud.received if f.command == command and f.message is not None]
+
+
+@pytest.mark.usefixtures("only_buttons", "entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant, snapshot: SnapshotAssertion, setup_account: MockConfigEntry
+) -> None:
+    """Four buttons per charge point."""
+    await snapshot_platform(hass, er.async_get(hass), snapshot, setup_account.entry_id)
+
+
+@pytest.mark.usefixtures("setup_account")
+@pytest.mark.parametrize(("key", "counter"), [("reset", "resets"), ("reboot", "reboots")])
+async def test_reset_and_reboot_wait_for_the_verdict(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, key: str, counter: str
+) -> None:
+    """The press returns once the charge point carried the command out, not before.
+
+    The charge point answers after a delay and counts the command only when it accepts it:
+    a press that returned on the cloud's acknowledgement would still see 0.
+    """
+    bc_cloud.set_verdict(COMMANDS[key], Outcome.ACCEPTED, delay=0.05)
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    await _press(hass, key)
+    assert getattr(charge_point, counter) == 1
+    assert getattr(bc_cloud.charge_point(EVSE_IDS[1]), counter) == 0
+    assert [m["evse_id"] for m in _sent(bc_cloud, COMMANDS[key])] == [EVSE_ID]
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_start_and_stop(hass: HomeAssistant, bc_cloud: BlueCurrentCloud) -> None:
+    """Start without a chosen card uses the app's card; stop ends the session."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
+    await _press(hass, "start_charge_session")
+    assert charge_point.charging
+    assert charge_point.session_card == APP_CARD_UID
+    assert _sent(bc_cloud, "START_SESSION")[-1]["session_token"] == APP_CARD_UID
+
+    await _press(hass, "stop_charge_session")
+    assert not charge_point.charging
+    assert charge_point.stop_datetime is not None
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_start_uses_the_chosen_card(hass: HomeAssistant, bc_cloud: BlueCurrentCloud) -> None:
+    """The card chosen in the select is the one the session starts with."""
+    card = bc_cloud.account(API_TOKEN).cards[1]
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {
+            ATTR_ENTITY_ID: _entity_id(hass, Platform.SELECT, f"charge_card_{EVSE_ID}"),
+            ATTR_OPTION: f"{card.name} ({card.card_id})",
+        },
+        blocking=True,
+    )
+    await _press(hass, "start_charge_session")
+    assert bc_cloud.charge_point(EVSE_ID).session_card == card.uid
+
+    # The other charge point keeps starting without a card.
+    await _press(hass, "start_charge_session", EVSE_IDS[1])
+    assert bc_cloud.charge_point(EVSE_IDS[1]).session_card == APP_CARD_UID
+
+
+@pytest.mark.usefixtures("setup_account")
+@pytest.mark.parametrize("key", list(COMMANDS))
+@pytest.mark.parametrize(
+    ("outcome", "translation_key"),
+    [(Outcome.REJECTED, "command_rejected"), (Outcome.TIMEOUT, "command_timeout")],
+)
+async def test_refused_press_raises(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    key: str,
+    outcome: Outcome,
+    translation_key: str,
+) -> None:
+    """A rejection or a timeout of the charge point is an error with a translation."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    if key == "stop_charge_session":
+        charge_point.start_charging()  # else the cloud itself refuses (see below)
+    bc_cloud.set_verdict(COMMANDS[key], outcome)
+    before = (charge_point.resets, charge_point.reboots, charge_point.charging)
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _press(hass, key)
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == translation_key
+    placeholders = raised.value.translation_placeholders or {}
+    assert placeholders["command"] == key
+    assert placeholders["charge_point"] == EVSE_ID
+    assert _sent(bc_cloud, COMMANDS[key])
+    assert (charge_point.resets, charge_point.reboots, charge_point.charging) == before
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_refusals_of_the_charge_point_itself(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud
+) -> None:
+    """No session to stop, or a car in error: the reason reaches the user."""
+    with pytest.raises(HomeAssistantError) as raised:
+        await _press(hass, "stop_charge_session")
+    assert raised.value.translation_key == "command_rejected"
+    reason = (raised.value.translation_placeholders or {})["reason"]
+    assert reason == f"no active session for chargepoint: {EVSE_ID}"
+
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
+    charge_point.set_vehicle_status("F")
+    with pytest.raises(HomeAssistantError) as raised:
+        await _press(hass, "start_charge_session")
+    assert raised.value.translation_key == "command_rejected"
+    assert not charge_point.charging
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_connection_lost_while_waiting(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud
+) -> None:
+    """The connection drops before the verdict: not_connected, not a hang."""
+    bc_cloud.set_verdict("REBOOT", Outcome.ACCEPTED, delay=30)
+    pressing = asyncio.ensure_future(_press(hass, "reboot"))
+    for _ in range(200):
+        if _sent(bc_cloud, "REBOOT"):
+            break
+        await asyncio.sleep(0.005)
+    assert not pressing.done()
+
+    await bc_cloud.close_connections()
+    with pytest.raises(HomeAssistantError) as raised:
+        await asyncio.wait_for(pressing, timeout=2)
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "not_connected"
+    assert bc_cloud.charge_point(EVSE_ID).reboots == 0

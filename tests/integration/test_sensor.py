@@ -1,0 +1,472 @@
+"""Sensors: the simulator's values, written only when they change, unavailable offline."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from unittest.mock import PropertyMock, patch
+
+from homeassistant.const import (
+    ATTR_UNIT_OF_MEASUREMENT,
+    EVENT_STATE_CHANGED,
+    EVENT_STATE_REPORTED,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+    Platform,
+)
+from homeassistant.core import Event, HassJob, HassJobType, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.util import dt as dt_util
+from homeassistant.util.async_ import get_scheduled_timer_handles
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blue_current.const import DOMAIN
+from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
+from simulator.bluecurrent import BlueCurrentCloud, ManualClock, Tariff, populate
+
+from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
+
+# The first hour of summer time in Amsterdam: the cloud's naive wall-clock times must
+# still come out as the right instants.
+START = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+GRID_ID = f"GRID-{EVSE_IDS[0]}"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """The simulated cloud's time; it moves only when a test moves it."""
+    return ManualClock(START)
+
+
+@pytest.fixture
+def bc_cloud(clock: ManualClock) -> BlueCurrentCloud:
+    """The conftest account, on a clock that stands still (timestamps in snapshots)."""
+    cloud = BlueCurrentCloud(clock=clock, seed=1)
+    populate(cloud, api_token=API_TOKEN, customer_id=CUSTOMER_ID, email=EMAIL, seed=1)
+    return cloud
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Home Assistant's serializer (registry entries and states without volatile ids).
+
+    The plugin's own override loses against syrupy's fixture here, so it is repeated.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create every entity enabled, the ones disabled by default too."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def only_sensors() -> Iterator[None]:
+    """Load the sensor platform alone."""
+    with patch("custom_components.blue_current.PLATFORMS", [Platform.SENSOR]):
+        yield
+
+
+async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
+    """Let the websocket deliver until the condition holds (2 s at most)."""
+    for _ in range(400):
+        if condition():
+            await hass.async_block_till_done()
+            return
+        await asyncio.sleep(0.005)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _entity_id(hass: HomeAssistant, unique_id: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(Platform.SENSOR, DOMAIN, unique_id)
+    assert entity_id is not None, f"no sensor with unique id {unique_id}"
+    return entity_id
+
+
+def _state(hass: HomeAssistant, key: str, evse_id: str = EVSE_IDS[0]) -> str:
+    """The state of the sensor `key` of a charge point (or of a grid)."""
+    state = hass.states.get(_entity_id(hass, f"{key}_{evse_id}"))
+    assert state is not None
+    return state.state
+
+
+def _unit(hass: HomeAssistant, key: str, evse_id: str = EVSE_IDS[0]) -> str | None:
+    state = hass.states.get(_entity_id(hass, f"{key}_{evse_id}"))
+    assert state is not None
+    return state.attributes.get(ATTR_UNIT_OF_MEASUREMENT)
+
+
+async def _grid_known(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """The grid is asked after the statuses: wait until its sensors exist."""
+    await _wait_for(
+        hass,
+        lambda: (
+            er.async_get(hass).async_get_entity_id(
+                Platform.SENSOR, DOMAIN, f"grid_avg_current_{GRID_ID}"
+            )
+            is not None
+        ),
+        "the grid sensors",
+    )
+
+
+@pytest.mark.usefixtures("only_sensors", "entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant,
+    snapshot: SnapshotAssertion,
+    bc_cloud: BlueCurrentCloud,
+    clock: ManualClock,
+    account_entry: MockConfigEntry,
+) -> None:
+    """One charge point charging, one offline after a finished session, and the grid."""
+    charging = bc_cloud.charge_point(EVSE_IDS[0])
+    charging.plug_in()
+    charging.start_charging(bc_cloud.account(API_TOKEN).cards[0].uid)
+    charging.currents = [16.0, 15.0, 16.0]
+    charging.voltages = [229.5, 231.0, 230.2]
+    charging.actual_kwh = 21.348
+    charging.total_cost = 6.19
+    finished = bc_cloud.charge_point(EVSE_IDS[1])
+    finished.tariff = Tariff(
+        price_in_vat=0.35, price_ex_vat=0.2893, start_price_in_vat=0.5, start_price_ex_vat=0.4132
+    )
+    clock.set(START - timedelta(hours=3))
+    finished.start_charging()
+    finished.actual_kwh = 7.5
+    clock.set(START - timedelta(hours=1))
+    finished.stop_charging()
+    finished.unplug()
+    clock.set(START + timedelta(minutes=30))
+    finished.go_offline()
+
+    account_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(account_entry.entry_id)
+    await _grid_known(hass, account_entry)
+
+    await snapshot_platform(hass, er.async_get(hass), snapshot, account_entry.entry_id)
+
+
+@pytest.mark.usefixtures("only_sensors", "entity_registry_enabled_by_default")
+async def test_unique_ids_as_in_core(hass: HomeAssistant, setup_account: MockConfigEntry) -> None:
+    """Unique ids "{key}_{evse_id}" as in core; "{key}_{grid_id}" for the grid (core: bare key)."""
+    await _grid_known(hass, setup_account)
+    registry = er.async_get(hass)
+    unique_ids = {
+        e.unique_id for e in er.async_entries_for_config_entry(registry, setup_account.entry_id)
+    }
+    expected = {f"{d.key}_{evse_id}" for d in CHARGE_POINT_SENSORS for evse_id in EVSE_IDS}
+    expected |= {f"{d.key}_{GRID_ID}" for d in GRID_SENSORS}
+    assert unique_ids == expected
+    assert "power_BCU100001" in unique_ids  # the shape itself, not only the derivation
+    assert "grid_avg_current_GRID-BCU100001" in unique_ids
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_values_follow_a_charge_session(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    clock: ManualClock,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Plug in, charge, stop: every sensor shows what the simulated cloud says."""
+    evse_id = EVSE_IDS[0]
+    assert _state(hass, "activity") == "available"
+    assert _state(hass, "vehicle_status") == "standby"
+    assert _state(hass, "start_datetime") == STATE_UNKNOWN
+
+    charge_point = bc_cloud.charge_point(evse_id)
+    charge_point.plug_in()
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "vehicle_status") == "vehicle_detected", "plug")
+    assert _state(hass, "activity") == "available"
+    assert float(_state(hass, "power")) == 0
+
+    charge_point.start_charging()
+    charge_point.currents = [16.0, 15.0, 14.0]
+    charge_point.voltages = [229.5, 231.0, 230.2]
+    charge_point.actual_kwh = 3.456
+    charge_point.total_cost = 1.0
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "activity") == "charging", "charging")
+
+    assert _state(hass, "vehicle_status") == "ready"
+    for phase in range(3):
+        assert float(_state(hass, f"actual_v{phase + 1}")) == charge_point.voltages[phase]
+        assert float(_state(hass, f"actual_p{phase + 1}")) == charge_point.currents[phase]
+    watts = sum(v * a for v, a in zip(charge_point.voltages, charge_point.currents, strict=True))
+    assert float(_state(hass, "power")) == pytest.approx(watts)
+    assert float(_state(hass, "power")) == pytest.approx(10359.8)
+    assert float(_state(hass, "avg_voltage")) == 230.2
+    assert float(_state(hass, "avg_current")) == 15.0
+    assert float(_state(hass, "total_kw")) == pytest.approx(15.0 * 230.2 * 1.732 / 1000, abs=0.01)
+    assert float(_state(hass, "current_left")) == charge_point.max_usage - 15.0
+    assert float(_state(hass, "actual_kwh")) == 3.456
+    assert float(_state(hass, "total_cost")) == 1.0
+    assert _state(hass, "start_datetime") == "2026-03-29T01:30:00+00:00"
+    assert _state(hass, "stop_datetime") == STATE_UNKNOWN
+    assert float(_state(hass, "max_usage")) == charge_point.max_usage
+    assert float(_state(hass, "smartcharging_max_usage")) == charge_point.smartcharging_max_usage
+    assert float(_state(hass, "max_offline")) == charge_point.max_offline
+
+    clock.advance(5400)
+    charge_point.stop_charging()
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "activity") == "available", "stopped")
+    assert _state(hass, "vehicle_status") == "vehicle_detected"
+    assert _state(hass, "stop_datetime") == "2026-03-29T03:00:00+00:00"
+    assert _state(hass, "start_datetime") == "2026-03-29T01:30:00+00:00"
+    assert float(_state(hass, "power")) == 0
+    assert float(_state(hass, "actual_kwh")) == 3.456  # the session's total stays
+
+    charge_point.go_offline()
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "activity") == "offline", "offline")
+    assert _state(hass, "offline_since") == "2026-03-29T03:00:00+00:00"
+    # The other charge point was never touched.
+    assert _state(hass, "activity", EVSE_IDS[1]) == "available"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_vehicle_error_and_block(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """The enum sensors follow fault states and a blocked charge point."""
+    evse_id = EVSE_IDS[1]
+    charge_point = bc_cloud.charge_point(evse_id)
+    charge_point.plug_in()
+    charge_point.set_vehicle_status("F")
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "activity", evse_id) == "error", "error")
+    assert _state(hass, "vehicle_status", evse_id) == "vehicle_error"
+
+    charge_point.set_vehicle_status("E")
+    charge_point.block()
+    await bc_cloud.push_status(evse_id)
+    await _wait_for(hass, lambda: _state(hass, "activity", evse_id) == "unavailable", "block")
+    assert _state(hass, "vehicle_status", evse_id) == "no_power"
+
+
+async def test_tariff_prices_carry_the_tariff_currency(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, account_entry: MockConfigEntry
+) -> None:
+    """Prices per kWh are "<currency>/kWh", start prices "<currency>"; values as sent."""
+    bc_cloud.charge_point(EVSE_IDS[1]).tariff = Tariff(
+        currency="CHF",
+        price_in_vat=0.41,
+        price_ex_vat=0.38,
+        start_price_in_vat=1.5,
+        start_price_ex_vat=1.39,
+    )
+    account_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(account_entry.entry_id)
+    await hass.async_block_till_done()
+
+    # Diagnostic sensors, enabled by default.
+    assert _unit(hass, "price_in_vat") == "EUR/kWh"
+    assert _unit(hass, "price_ex_vat") == "EUR/kWh"
+    assert _unit(hass, "start_price_in_vat") == "EUR"
+    assert _unit(hass, "start_price_ex_vat") == "EUR"
+    assert float(_state(hass, "price_in_vat")) == 0.29
+    assert float(_state(hass, "price_ex_vat")) == 0.2397
+    assert float(_state(hass, "start_price_in_vat")) == 0
+
+    other = EVSE_IDS[1]
+    assert _unit(hass, "price_in_vat", other) == "CHF/kWh"
+    assert _unit(hass, "start_price_ex_vat", other) == "CHF"
+    assert float(_state(hass, "price_in_vat", other)) == 0.41
+    assert float(_state(hass, "price_ex_vat", other)) == 0.38
+    assert float(_state(hass, "start_price_in_vat", other)) == 1.5
+    assert float(_state(hass, "start_price_ex_vat", other)) == 1.39
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_grid(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """The grid is a device of its own; GRID_CURRENT pushes move its phase currents."""
+    await _grid_known(hass, setup_account)
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, GRID_ID), setup_account.entry_id
+    )
+    assert device is not None
+    assert device.model == "Grid"
+    assert device.config_entry_id == setup_account.entry_id
+    grid_entities = er.async_entries_for_device(er.async_get(hass), device.id)
+    assert {e.unique_id for e in grid_entities} == {f"{d.key}_{GRID_ID}" for d in GRID_SENSORS}
+
+    grid = bc_cloud.grid(GRID_ID)
+    assert grid.currents == [2, 1, 3]
+    assert [float(_state(hass, f"grid_actual_p{n}", GRID_ID)) for n in (1, 2, 3)] == [2, 1, 3]
+    assert float(_state(hass, "grid_avg_current", GRID_ID)) == 2.0
+    assert float(_state(hass, "grid_max_current", GRID_ID)) == 3
+    assert float(_state(hass, "grid_max_install", GRID_ID)) == grid.max_install
+    assert float(_state(hass, "grid_max_reserved", GRID_ID)) == grid.max_reserved
+
+    # A car starts charging behind the meter, and the house uses more.
+    bc_cloud.charge_point(EVSE_IDS[0]).start_charging()
+    grid.household = [4.0, 0.0, 6.0]
+    await bc_cloud.push_grid_current(GRID_ID)
+    await _wait_for(
+        hass, lambda: _state(hass, "grid_actual_p1", GRID_ID) == "20.0", "the grid current"
+    )
+    assert grid.currents == [20, 16, 22]
+    assert [float(_state(hass, f"grid_actual_p{n}", GRID_ID)) for n in (1, 2, 3)] == [20, 16, 22]
+    assert float(_state(hass, "grid_avg_current", GRID_ID)) == 19.3
+    assert float(_state(hass, "grid_max_current", GRID_ID)) == 22
+    assert float(_state(hass, "grid_max_install", GRID_ID)) == grid.max_install
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_push_writes_only_what_changed(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """One changed field: its entity (and what derives from it) writes; nothing else does.
+
+    Every platform is loaded: switches, buttons and the select of the charge point must
+    stay quiet too. Writes of an unchanged state (state_reported) count as writes.
+    """
+    registry = er.async_get(hass)
+    ours = {
+        e.entity_id for e in er.async_entries_for_config_entry(registry, setup_account.entry_id)
+    }
+    assert {entity_id.split(".")[0] for entity_id in ours} >= {
+        "button",
+        "select",
+        "sensor",
+        "switch",
+    }
+    writes: list[str] = []
+
+    @callback
+    def ours_only(event_data: dict[str, object]) -> bool:
+        return event_data["entity_id"] in ours
+
+    @callback
+    def record(event: Event) -> None:
+        writes.append(event.data["entity_id"])
+
+    hass.bus.async_listen(EVENT_STATE_CHANGED, record, ours_only)
+    hass.bus.async_listen(EVENT_STATE_REPORTED, record, ours_only)
+
+    def sensor(key: str, evse_id: str = EVSE_IDS[0]) -> str:
+        return _entity_id(hass, f"{key}_{evse_id}")
+
+    first, second = (bc_cloud.charge_point(evse_id) for evse_id in EVSE_IDS)
+
+    # Energy only.
+    first.actual_kwh = 1.5
+    await bc_cloud.push_status(EVSE_IDS[0])
+    await _wait_for(hass, lambda: _state(hass, "actual_kwh") == "1.5", "the energy")
+    assert writes == [sensor("actual_kwh")]
+
+    # The limit, and the remaining current that derives from it.
+    writes.clear()
+    first.max_usage = 20
+    await bc_cloud.push_status(EVSE_IDS[0])
+    await _wait_for(hass, lambda: _state(hass, "max_usage") == "20.0", "the limit")
+    assert sorted(writes) == sorted([sensor("max_usage"), sensor("current_left")])
+
+    # One phase current: the phase, the averages and both powers follow.
+    first.start_charging()
+    await bc_cloud.push_status(EVSE_IDS[0])
+    await _wait_for(hass, lambda: _state(hass, "activity") == "charging", "the session")
+    writes.clear()
+    first.currents = [19.0, 20.0, 20.0]
+    await bc_cloud.push_status(EVSE_IDS[0])
+    await _wait_for(hass, lambda: _state(hass, "actual_p1") == "19.0", "the current")
+    assert sorted(writes) == sorted(
+        sensor(key) for key in ("actual_p1", "avg_current", "power", "total_kw", "current_left")
+    )
+
+    # A push without any change writes nothing. The next push, of the other charge point,
+    # comes over the same socket after it: once that one shows, the first was handled.
+    writes.clear()
+    await bc_cloud.push_status(EVSE_IDS[0])
+    second.actual_kwh = 0.25
+    await bc_cloud.push_status(EVSE_IDS[1])
+    await _wait_for(hass, lambda: _state(hass, "actual_kwh", EVSE_IDS[1]) == "0.25", "marker")
+    assert writes == [sensor("actual_kwh", EVSE_IDS[1])]
+
+
+def _our_timer_jobs(hass: HomeAssistant) -> list[HassJob[..., object]]:
+    """The HassJobs of the integration's pending timers (async_call_later and friends)."""
+    return [
+        arg
+        for handle in get_scheduled_timer_handles(hass.loop)
+        for arg in handle._args or ()
+        if isinstance(arg, HassJob)
+        and getattr(arg.target, "__module__", "").startswith("custom_components.blue_current")
+    ]
+
+
+async def _disconnect(hass: HomeAssistant, cloud: BlueCurrentCloud, entry: MockConfigEntry) -> None:
+    await cloud.close_connections()
+    await _wait_for(hass, lambda: not entry.runtime_data.connected, "the disconnect")
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_unavailable_while_disconnected(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Every entity of the account is unavailable while the socket is down."""
+    await _grid_known(hass, setup_account)
+    entity_ids = [
+        e.entity_id
+        for e in er.async_entries_for_config_entry(er.async_get(hass), setup_account.entry_id)
+    ]
+    assert {entity_id.split(".")[0] for entity_id in entity_ids} >= {
+        "button",
+        "select",
+        "sensor",
+        "switch",
+    }
+
+    def states() -> set[str]:
+        return {state.state for e in entity_ids if (state := hass.states.get(e)) is not None}
+
+    assert STATE_UNAVAILABLE not in states()
+    await _disconnect(hass, bc_cloud, setup_account)
+    assert states() == {STATE_UNAVAILABLE}
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_available_again_after_reconnect(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """After the backoff the coordinator reconnects; what changed meanwhile shows."""
+    await _grid_known(hass, setup_account)
+    coordinator = setup_account.runtime_data
+    await _disconnect(hass, bc_cloud, setup_account)
+    assert _state(hass, "activity") == STATE_UNAVAILABLE
+
+    # The reconnect waits on a timer. A timer job that is not a callback runs in a worker
+    # thread, where waking an asyncio.Event raises under Home Assistant's debug loop and
+    # leaves the connection task stuck for good (the test run would then hang at
+    # teardown): refuse that before firing the timer.
+    jobs = _our_timer_jobs(hass)
+    assert jobs, "no reconnect timer pending"
+    in_executor = [job for job in jobs if job.job_type is HassJobType.Executor]
+    assert not in_executor, f"timer jobs would run in a worker thread: {in_executor}"
+
+    bc_cloud.charge_point(EVSE_IDS[0]).plug_in()
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
+    await _wait_for(hass, lambda: coordinator.connected, "the reconnect")
+    await _wait_for(
+        hass, lambda: _state(hass, "vehicle_status") == "vehicle_detected", "a fresh status"
+    )
+    assert _state(hass, "activity") == "available"
+    assert float(_state(hass, "grid_avg_current", GRID_ID)) == 2.0

@@ -1,0 +1,225 @@
+"""Actions: start and stop a charge session on a charge point named by its device."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.blue_current.const import DOMAIN
+from custom_components.blue_current.services import (
+    ATTR_CHARGING_CARD_ID,
+    SERVICE_START_CHARGE_SESSION,
+    SERVICE_STOP_CHARGE_SESSION,
+)
+from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
+
+from .conftest import API_TOKEN, EVSE_IDS
+
+EVSE_ID = EVSE_IDS[0]
+GRID_ID = f"GRID-{EVSE_IDS[0]}"
+
+
+async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
+    """Let the websocket deliver until the condition holds (2 s at most)."""
+    for _ in range(400):
+        if condition():
+            await hass.async_block_till_done()
+            return
+        await asyncio.sleep(0.005)
+    pytest.fail(f"timed out waiting for {what}")
+
+
+def _device_id(hass: HomeAssistant, entry: MockConfigEntry, identifier: str = EVSE_ID) -> str:
+    device = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, identifier), entry.entry_id)
+    assert device is not None, f"no device {identifier}"
+    return device.id
+
+
+async def _start(hass: HomeAssistant, device_id: str, card: str | None = None) -> None:
+    data = {ATTR_DEVICE_ID: device_id}
+    if card is not None:
+        data[ATTR_CHARGING_CARD_ID] = card
+    await hass.services.async_call(DOMAIN, SERVICE_START_CHARGE_SESSION, data, blocking=True)
+
+
+async def _stop(hass: HomeAssistant, device_id: str) -> None:
+    await hass.services.async_call(
+        DOMAIN, SERVICE_STOP_CHARGE_SESSION, {ATTR_DEVICE_ID: device_id}, blocking=True
+    )
+
+
+def _sent(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
+    return [f.message for f in cloud.received if f.command == command and f.message is not None]
+
+
+async def test_start_and_stop(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Without a card the session starts on the app's card; stop ends it."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
+    await _start(hass, _device_id(hass, setup_account))
+    assert charge_point.charging
+    assert charge_point.session_card == APP_CARD_UID
+    assert not bc_cloud.charge_point(EVSE_IDS[1]).charging
+
+    await _stop(hass, _device_id(hass, setup_account))
+    assert not charge_point.charging
+    assert [m["evse_id"] for m in _sent(bc_cloud, "STOP_SESSION")] == [EVSE_ID]
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "printed number",
+        "uid",
+        "number in other case, with spaces",
+    ],
+)
+async def test_start_with_a_card(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+    spelling: str,
+) -> None:
+    """A card named by its printed number or uid: the session runs on the card's uid."""
+    card = bc_cloud.account(API_TOKEN).cards[1]
+    given = {
+        "printed number": card.card_id,
+        "uid": card.uid,
+        "number in other case, with spaces": f"  {card.card_id.lower()} ",
+    }[spelling]
+    await _start(hass, _device_id(hass, setup_account), given)
+    assert bc_cloud.charge_point(EVSE_ID).session_card == card.uid
+    assert _sent(bc_cloud, "START_SESSION")[-1]["session_token"] == card.uid
+
+
+@pytest.mark.parametrize("card", ["", APP_CARD_UID])
+async def test_start_with_the_app_card(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry, card: str
+) -> None:
+    """An empty card, or the app card's own uid, means: no charge card."""
+    await _start(hass, _device_id(hass, setup_account), card)
+    assert bc_cloud.charge_point(EVSE_ID).session_card == APP_CARD_UID
+
+
+async def test_unknown_card(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """A card the account does not have is refused before anything is sent."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await _start(hass, _device_id(hass, setup_account), "NL-XXX-999999-9")
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "unknown_card"
+    placeholders = raised.value.translation_placeholders or {}
+    assert placeholders["card"] == "NL-XXX-999999-9"
+    assert placeholders["cards"] == ", ".join(
+        card.card_id for card in bc_cloud.account(API_TOKEN).cards
+    )
+    assert not _sent(bc_cloud, "START_SESSION")
+    assert not bc_cloud.charge_point(EVSE_ID).charging
+
+
+async def test_device_of_another_integration(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Devices that are not charge points are refused as invalid_device_id."""
+    other_entry = MockConfigEntry(domain="other_integration")
+    other_entry.add_to_hass(hass)
+    other = dr.async_get(hass).async_get_or_create(
+        config_entry_id=other_entry.entry_id, identifiers={("other_integration", EVSE_ID)}
+    )
+    registry = dr.async_get(hass)
+    await _wait_for(
+        hass,
+        lambda: (
+            registry.async_get_device_by_identifier((DOMAIN, GRID_ID), setup_account.entry_id)
+            is not None
+        ),
+        "the grid device (asked after the statuses)",
+    )
+    grid = _device_id(hass, setup_account, GRID_ID)
+
+    for device_id in (other.id, "no-such-device", grid):
+        for call in (_start, _stop):
+            with pytest.raises(ServiceValidationError) as raised:
+                await call(hass, device_id)
+            assert raised.value.translation_domain == DOMAIN
+            assert raised.value.translation_key == "invalid_device_id"
+            assert (raised.value.translation_placeholders or {})["device_id"] == device_id
+    assert not _sent(bc_cloud, "START_SESSION")
+    assert not _sent(bc_cloud, "STOP_SESSION")
+
+
+async def test_entry_not_loaded(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """The device is still there, its account is not: config_entry_not_loaded."""
+    device_id = _device_id(hass, setup_account)
+    assert await hass.config_entries.async_unload(setup_account.entry_id)
+    await hass.async_block_till_done()
+
+    for call in (_start, _stop):
+        with pytest.raises(ServiceValidationError) as raised:
+            await call(hass, device_id)
+        assert raised.value.translation_domain == DOMAIN
+        assert raised.value.translation_key == "config_entry_not_loaded"
+    assert not _sent(bc_cloud, "START_SESSION")
+
+
+@pytest.mark.parametrize(
+    ("outcome", "translation_key"),
+    [(Outcome.REJECTED, "command_rejected"), (Outcome.TIMEOUT, "command_timeout")],
+)
+async def test_refused_start(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+    outcome: Outcome,
+    translation_key: str,
+) -> None:
+    """The charge point's refusal is an error the user can read."""
+    bc_cloud.set_verdict("START_SESSION", outcome)
+    with pytest.raises(HomeAssistantError) as raised:
+        await _start(hass, _device_id(hass, setup_account))
+    assert not isinstance(raised.value, ServiceValidationError)
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == translation_key
+    placeholders = raised.value.translation_placeholders or {}
+    assert placeholders["command"] == SERVICE_START_CHARGE_SESSION
+    assert placeholders["charge_point"] == EVSE_ID
+    assert not bc_cloud.charge_point(EVSE_ID).charging
+
+
+async def test_stop_without_a_session(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """The cloud refuses to stop what is not running; its reason is shown."""
+    with pytest.raises(HomeAssistantError) as raised:
+        await _stop(hass, _device_id(hass, setup_account))
+    assert raised.value.translation_key == "command_rejected"
+    placeholders = raised.value.translation_placeholders or {}
+    assert placeholders["reason"] == f"no active session for chargepoint: {EVSE_ID}"
+    assert placeholders["command"] == SERVICE_STOP_CHARGE_SESSION
+
+
+async def test_not_connected(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """While the connection is down the action fails at once with not_connected."""
+    device_id = _device_id(hass, setup_account)
+    await bc_cloud.close_connections()
+    await _wait_for(hass, lambda: not setup_account.runtime_data.connected, "the disconnect")
+
+    with pytest.raises(HomeAssistantError) as raised:
+        await _start(hass, device_id)
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "not_connected"
+    assert not bc_cloud.charge_point(EVSE_ID).charging
