@@ -210,10 +210,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key="rate_limited",
-            translation_placeholders={
-                "account": self.config_entry.title,
-                "reset_at": _local_time(reset_at),
-            },
+            # No account name here: repair issues end up in diagnostics, the e-mail must not.
+            translation_placeholders={"reset_at": _local_time(reset_at)},
         )
 
     # The charge card each charge point's start button uses.
