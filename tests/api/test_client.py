@@ -11,6 +11,7 @@ import logging
 import socket
 
 import aiohttp
+import aiohttp.web
 import pytest
 
 from custom_components.blue_current.api.bluecurrent import (
@@ -22,6 +23,7 @@ from custom_components.blue_current.api.bluecurrent import (
     BlueCurrentConnectionClosedError,
     BlueCurrentConnectionError,
     BlueCurrentNotConnectedError,
+    BlueCurrentProtocolError,
     BlueCurrentRateLimitError,
     BlueCurrentSessionExpiredError,
     ChargeCardsEvent,
@@ -486,3 +488,123 @@ async def test_handshake_refused_for_another_reason(
     client = BlueCurrentClient(session, API_TOKEN, url=f"{simulator.base_url}/elsewhere")
     with pytest.raises(BlueCurrentConnectionError, match="Handshake refused"):
         await client.validate_token()
+
+
+async def test_unanswered_pings_end_the_connection(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    """A connection that went silent (no frames, no pongs) is given up, not kept for hours."""
+
+    async def mute_cloud(request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+        socket = aiohttp.web.WebSocketResponse(autoping=False)
+        await socket.prepare(request)
+        async for message in socket:
+            if message.type is aiohttp.WSMsgType.TEXT and "VALIDATE" in message.data:
+                await socket.send_json(
+                    {"object": "STATUS_API_TOKEN", "success": True, "token": "t", "customer_id": 1}
+                )
+        return socket
+
+    app = aiohttp.web.Application()
+    app.router.add_get("/haserver", mute_cloud)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    site = aiohttp.web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        client = BlueCurrentClient(
+            session, API_TOKEN, url=f"ws://127.0.0.1:{port}/haserver", heartbeat=0.05
+        )
+        with pytest.raises(BlueCurrentConnectionError, match="stopped answering pings"):
+            await asyncio.wait_for(client.run(lambda _: None), 2)
+    finally:
+        await runner.cleanup()
+
+
+type Script = Callable[[aiohttp.web.WebSocketResponse, str], Awaitable[None]]
+
+
+@asynccontextmanager
+async def scripted_cloud(script: Script) -> AsyncIterator[str]:
+    """A bare websocket server on 127.0.0.1 that answers every text frame with `script`."""
+
+    async def handle(request: aiohttp.web.Request) -> aiohttp.web.WebSocketResponse:
+        socket = aiohttp.web.WebSocketResponse(autoping=False)
+        await socket.prepare(request)
+        async for message in socket:
+            if message.type is aiohttp.WSMsgType.TEXT:
+                await script(socket, message.data)
+            elif message.type is aiohttp.WSMsgType.PONG:
+                await script(socket, "PONG")
+        return socket
+
+    app = aiohttp.web.Application()
+    app.router.add_get("/haserver", handle)
+    runner = aiohttp.web.AppRunner(app)
+    await runner.setup()
+    await aiohttp.web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"ws://127.0.0.1:{runner.addresses[0][1]}/haserver"
+    finally:
+        await runner.cleanup()
+
+
+VALID = {"object": "STATUS_API_TOKEN", "success": True, "token": "t", "customer_id": 1}
+
+
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        ({"object": "ERROR", "error": 1, "message": "Invalid Auth Token"}, BlueCurrentAuthError),
+        ({"object": "ERROR", "error": 42, "message": "Limit"}, BlueCurrentRateLimitError),
+        ({"object": "SOMETHING"}, BlueCurrentProtocolError),
+        ({"object": "STATUS_API_TOKEN", "success": True}, BlueCurrentProtocolError),
+        (None, BlueCurrentConnectionError),
+    ],
+)
+async def test_validation_answers(
+    session: aiohttp.ClientSession,
+    socket_enabled: None,
+    answer: dict[str, object] | None,
+    error: type[Exception],
+) -> None:
+    async def script(socket: aiohttp.web.WebSocketResponse, _text: str) -> None:
+        if answer is None:
+            await socket.close()
+        else:
+            await socket.send_json(answer)
+
+    async with scripted_cloud(script) as url:
+        with pytest.raises(error):
+            await BlueCurrentClient(session, API_TOKEN, url=url).validate_token()
+
+
+async def test_account_without_login(session: aiohttp.ClientSession, socket_enabled: None) -> None:
+    async def script(socket: aiohttp.web.WebSocketResponse, text: str) -> None:
+        await socket.send_json(VALID if "VALIDATE" in text else {"object": "ACCOUNT"})
+
+    async with scripted_cloud(script) as url:
+        with pytest.raises(BlueCurrentProtocolError):
+            await BlueCurrentClient(session, API_TOKEN, url=url).get_account()
+
+
+async def test_pings_from_the_cloud_are_answered(
+    session: aiohttp.ClientSession, socket_enabled: None
+) -> None:
+    pongs: list[str] = []
+
+    async def script(socket: aiohttp.web.WebSocketResponse, text: str) -> None:
+        if "VALIDATE" in text:
+            await socket.send_json(VALID)
+        elif "HELLO" in text:
+            await socket.ping(b"are you there")
+        elif text == "PONG":
+            pongs.append(text)
+            await socket.close()
+
+    async with scripted_cloud(script) as url:
+        client = BlueCurrentClient(session, API_TOKEN, url=url)
+        with pytest.raises(BlueCurrentConnectionClosedError):
+            await asyncio.wait_for(client.run(lambda _: None), 2)
+    assert pongs == ["PONG"]

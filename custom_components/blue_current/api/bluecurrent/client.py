@@ -208,7 +208,11 @@ class BlueCurrentClient:
             raise BlueCurrentConnectionError("Blue Current closed the connection without answer")
         reply = _decode(message.data)
         if reply.get("object") == "ERROR":
-            raise self._error_from_frame(reply)
+            error = self._error_from_frame(reply)
+            if isinstance(error, BlueCurrentSessionExpiredError):
+                # While validating there is no session yet: the API token itself was refused.
+                raise BlueCurrentAuthError("The API token was refused")
+            raise error
         return reply
 
     async def _open(self) -> aiohttp.ClientWebSocketResponse:
