@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from unittest.mock import PropertyMock, patch
+from collections.abc import Iterator
+from unittest.mock import patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.select import (
@@ -18,7 +18,6 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
@@ -37,37 +36,10 @@ COMMANDS = {
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer (the plugin's override loses against syrupy's fixture)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create every entity enabled."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
-@pytest.fixture
 def only_buttons() -> Iterator[None]:
     """Load the button platform alone."""
     with patch("custom_components.blue_current.PLATFORMS", [Platform.BUTTON]):
         yield
-
-
-async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
-    """Let the websocket deliver until the condition holds (2 s at most)."""
-    for _ in range(400):
-        if condition():
-            await hass.async_block_till_done()
-            return
-        await asyncio.sleep(0.005)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _entity_id(hass: HomeAssistant, platform: Platform, unique_id: str) -> str:

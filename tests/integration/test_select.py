@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
 from homeassistant.components.select import (
@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import (
     mock_restore_cache,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
@@ -43,23 +42,6 @@ def bc_cloud() -> BlueCurrentCloud:
     cloud.add_card(API_TOKEN, "04A1B2C3D4E5F6", card_id=NAMELESS_CARD_ID, name="")
     cloud.add_card(API_TOKEN, "04FFEEDDCCBBAA", card_id="NL-BCU-C00004-1", name="Lost", valid=False)
     return cloud
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer (the plugin's override loses against syrupy's fixture)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create every entity enabled."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
 
 
 @pytest.fixture

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from unittest.mock import PropertyMock, patch
+from unittest.mock import patch
 
 from homeassistant.const import (
     ATTR_UNIT_OF_MEASUREMENT,
@@ -25,14 +24,13 @@ from pytest_homeassistant_custom_component.common import (
     async_fire_time_changed,
     snapshot_platform,
 )
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
 from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, Tariff, populate
 
-from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
+from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS, wait_for
 
 # The first hour of summer time in Amsterdam: the cloud's naive wall-clock times must
 # still come out as the right instants.
@@ -55,40 +53,10 @@ def bc_cloud(clock: ManualClock) -> BlueCurrentCloud:
 
 
 @pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer (registry entries and states without volatile ids).
-
-    The plugin's own override loses against syrupy's fixture here, so it is repeated.
-    """
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create every entity enabled, the ones disabled by default too."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
-
-
-@pytest.fixture
 def only_sensors() -> Iterator[None]:
     """Load the sensor platform alone."""
     with patch("custom_components.blue_current.PLATFORMS", [Platform.SENSOR]):
         yield
-
-
-async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
-    """Let the websocket deliver until the condition holds (2 s at most)."""
-    for _ in range(400):
-        if condition():
-            await hass.async_block_till_done()
-            return
-        await asyncio.sleep(0.005)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _entity_id(hass: HomeAssistant, unique_id: str) -> str:
@@ -112,7 +80,7 @@ def _unit(hass: HomeAssistant, key: str, evse_id: str = EVSE_IDS[0]) -> str | No
 
 async def _grid_known(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     """The grid is asked after the statuses: wait until its sensors exist."""
-    await _wait_for(
+    await wait_for(
         hass,
         lambda: (
             er.async_get(hass).async_get_entity_id(
@@ -191,7 +159,7 @@ async def test_values_follow_a_charge_session(
     charge_point = bc_cloud.charge_point(evse_id)
     charge_point.plug_in()
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "vehicle_status") == "vehicle_detected", "plug")
+    await wait_for(hass, lambda: _state(hass, "vehicle_status") == "vehicle_detected", "plug")
     assert _state(hass, "activity") == "available"
     assert float(_state(hass, "power")) == 0
 
@@ -201,7 +169,7 @@ async def test_values_follow_a_charge_session(
     charge_point.actual_kwh = 3.456
     charge_point.total_cost = 1.0
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "activity") == "charging", "charging")
+    await wait_for(hass, lambda: _state(hass, "activity") == "charging", "charging")
 
     assert _state(hass, "vehicle_status") == "ready"
     for phase in range(3):
@@ -225,7 +193,7 @@ async def test_values_follow_a_charge_session(
     clock.advance(5400)
     charge_point.stop_charging()
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "activity") == "available", "stopped")
+    await wait_for(hass, lambda: _state(hass, "activity") == "available", "stopped")
     assert _state(hass, "vehicle_status") == "vehicle_detected"
     assert _state(hass, "stop_datetime") == "2026-03-29T03:00:00+00:00"
     assert _state(hass, "start_datetime") == "2026-03-29T01:30:00+00:00"
@@ -234,7 +202,7 @@ async def test_values_follow_a_charge_session(
 
     charge_point.go_offline()
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "activity") == "offline", "offline")
+    await wait_for(hass, lambda: _state(hass, "activity") == "offline", "offline")
     assert _state(hass, "offline_since") == "2026-03-29T03:00:00+00:00"
     # The other charge point was never touched.
     assert _state(hass, "activity", EVSE_IDS[1]) == "available"
@@ -250,13 +218,13 @@ async def test_vehicle_error_and_block(
     charge_point.plug_in()
     charge_point.set_vehicle_status("F")
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "activity", evse_id) == "error", "error")
+    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "error", "error")
     assert _state(hass, "vehicle_status", evse_id) == "vehicle_error"
 
     charge_point.set_vehicle_status("E")
     charge_point.block()
     await bc_cloud.push_status(evse_id)
-    await _wait_for(hass, lambda: _state(hass, "activity", evse_id) == "unavailable", "block")
+    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "unavailable", "block")
     assert _state(hass, "vehicle_status", evse_id) == "no_power"
 
 
@@ -320,7 +288,7 @@ async def test_grid(
     bc_cloud.charge_point(EVSE_IDS[0]).start_charging()
     grid.household = [4.0, 0.0, 6.0]
     await bc_cloud.push_grid_current(GRID_ID)
-    await _wait_for(
+    await wait_for(
         hass, lambda: _state(hass, "grid_actual_p1", GRID_ID) == "20.0", "the grid current"
     )
     assert grid.currents == [20, 16, 22]
@@ -370,24 +338,24 @@ async def test_a_push_writes_only_what_changed(
     # Energy only.
     first.actual_kwh = 1.5
     await bc_cloud.push_status(EVSE_IDS[0])
-    await _wait_for(hass, lambda: _state(hass, "actual_kwh") == "1.5", "the energy")
+    await wait_for(hass, lambda: _state(hass, "actual_kwh") == "1.5", "the energy")
     assert writes == [sensor("actual_kwh")]
 
     # The limit, and the remaining current that derives from it.
     writes.clear()
     first.max_usage = 20
     await bc_cloud.push_status(EVSE_IDS[0])
-    await _wait_for(hass, lambda: _state(hass, "max_usage") == "20.0", "the limit")
+    await wait_for(hass, lambda: _state(hass, "max_usage") == "20.0", "the limit")
     assert sorted(writes) == sorted([sensor("max_usage"), sensor("current_left")])
 
     # One phase current: the phase, the averages and both powers follow.
     first.start_charging()
     await bc_cloud.push_status(EVSE_IDS[0])
-    await _wait_for(hass, lambda: _state(hass, "activity") == "charging", "the session")
+    await wait_for(hass, lambda: _state(hass, "activity") == "charging", "the session")
     writes.clear()
     first.currents = [19.0, 20.0, 20.0]
     await bc_cloud.push_status(EVSE_IDS[0])
-    await _wait_for(hass, lambda: _state(hass, "actual_p1") == "19.0", "the current")
+    await wait_for(hass, lambda: _state(hass, "actual_p1") == "19.0", "the current")
     assert sorted(writes) == sorted(
         sensor(key) for key in ("actual_p1", "avg_current", "power", "total_kw", "current_left")
     )
@@ -398,7 +366,7 @@ async def test_a_push_writes_only_what_changed(
     await bc_cloud.push_status(EVSE_IDS[0])
     second.actual_kwh = 0.25
     await bc_cloud.push_status(EVSE_IDS[1])
-    await _wait_for(hass, lambda: _state(hass, "actual_kwh", EVSE_IDS[1]) == "0.25", "marker")
+    await wait_for(hass, lambda: _state(hass, "actual_kwh", EVSE_IDS[1]) == "0.25", "marker")
     assert writes == [sensor("actual_kwh", EVSE_IDS[1])]
 
 
@@ -415,7 +383,7 @@ def _our_timer_jobs(hass: HomeAssistant) -> list[HassJob[..., object]]:
 
 async def _disconnect(hass: HomeAssistant, cloud: BlueCurrentCloud, entry: MockConfigEntry) -> None:
     await cloud.close_connections()
-    await _wait_for(hass, lambda: not entry.runtime_data.connected, "the disconnect")
+    await wait_for(hass, lambda: not entry.runtime_data.connected, "the disconnect")
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -464,8 +432,8 @@ async def test_available_again_after_reconnect(
 
     bc_cloud.charge_point(EVSE_IDS[0]).plug_in()
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=10))
-    await _wait_for(hass, lambda: coordinator.connected, "the reconnect")
-    await _wait_for(
+    await wait_for(hass, lambda: coordinator.connected, "the reconnect")
+    await wait_for(
         hass, lambda: _state(hass, "vehicle_status") == "vehicle_detected", "a fresh status"
     )
     assert _state(hass, "activity") == "available"

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -20,20 +17,10 @@ from custom_components.blue_current.services import (
 )
 from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
 
-from .conftest import API_TOKEN, EVSE_IDS
+from .conftest import API_TOKEN, EVSE_IDS, wait_for
 
 EVSE_ID = EVSE_IDS[0]
 GRID_ID = f"GRID-{EVSE_IDS[0]}"
-
-
-async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
-    """Let the websocket deliver until the condition holds (2 s at most)."""
-    for _ in range(400):
-        if condition():
-            await hass.async_block_till_done()
-            return
-        await asyncio.sleep(0.005)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _device_id(hass: HomeAssistant, entry: MockConfigEntry, identifier: str = EVSE_ID) -> str:
@@ -137,7 +124,7 @@ async def test_device_of_another_integration(
         config_entry_id=other_entry.entry_id, identifiers={("other_integration", EVSE_ID)}
     )
     registry = dr.async_get(hass)
-    await _wait_for(
+    await wait_for(
         hass,
         lambda: (
             registry.async_get_device_by_identifier((DOMAIN, GRID_ID), setup_account.entry_id)
@@ -216,7 +203,7 @@ async def test_not_connected(
     """While the connection is down the action fails at once with not_connected."""
     device_id = _device_id(hass, setup_account)
     await bc_cloud.close_connections()
-    await _wait_for(hass, lambda: not setup_account.runtime_data.connected, "the disconnect")
+    await wait_for(hass, lambda: not setup_account.runtime_data.connected, "the disconnect")
 
     with pytest.raises(HomeAssistantError) as raised:
         await _start(hass, device_id)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterator
-from unittest.mock import PropertyMock, patch
+from collections.abc import Iterator
+from unittest.mock import patch
 
 from homeassistant.components.switch import DOMAIN as SWITCH_DOMAIN
 from homeassistant.const import (
@@ -21,32 +21,14 @@ from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import BlueCurrentCloud, Outcome
 
-from .conftest import EVSE_IDS
+from .conftest import EVSE_IDS, wait_for
 
 EVSE_ID = EVSE_IDS[0]
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Home Assistant's serializer (the plugin's override loses against syrupy's fixture)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
-
-@pytest.fixture
-def entity_registry_enabled_by_default() -> Iterator[None]:
-    """Create every entity enabled."""
-    with patch(
-        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
-        new_callable=PropertyMock,
-        return_value=True,
-    ):
-        yield
 
 
 @pytest.fixture
@@ -54,16 +36,6 @@ def only_switches() -> Iterator[None]:
     """Load the switch platform alone."""
     with patch("custom_components.blue_current.PLATFORMS", [Platform.SWITCH]):
         yield
-
-
-async def _wait_for(hass: HomeAssistant, condition: Callable[[], bool], what: str) -> None:
-    """Let the websocket deliver until the condition holds (2 s at most)."""
-    for _ in range(400):
-        if condition():
-            await hass.async_block_till_done()
-            return
-        await asyncio.sleep(0.005)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def _entity_id(hass: HomeAssistant, key: str, evse_id: str = EVSE_ID) -> str:
@@ -96,7 +68,7 @@ async def _push_status(hass: HomeAssistant, cloud: BlueCurrentCloud, activity: s
         status = coordinator.data.charge_points[EVSE_ID].status
         return status is not None and status.activity == activity
 
-    await _wait_for(hass, shown, f"activity {activity}")
+    await wait_for(hass, shown, f"activity {activity}")
 
 
 @pytest.mark.usefixtures("only_switches", "entity_registry_enabled_by_default")
@@ -178,7 +150,7 @@ async def test_linked_charge_cards_only_is_public_charging_inverted(
     # The owner opens the charge point to the public again in the app.
     charge_point.public_charging = True
     await bc_cloud.push_settings(EVSE_ID)
-    await _wait_for(
+    await wait_for(
         hass, lambda: _state(hass, "linked_charge_cards_only") == STATE_OFF, "the app's change"
     )
 
@@ -192,14 +164,14 @@ async def test_block_follows_the_activity(
 
     await _switch(hass, "block", True)
     assert charge_point.blocked is True
-    await _wait_for(hass, lambda: _state(hass, "block") == STATE_ON, "blocked")
+    await wait_for(hass, lambda: _state(hass, "block") == STATE_ON, "blocked")
     assert [f.command for f in bc_cloud.received if f.command == "SET_INOPERATIVE"] == [
         "SET_INOPERATIVE"
     ]
 
     await _switch(hass, "block", False)
     assert charge_point.blocked is False
-    await _wait_for(hass, lambda: _state(hass, "block") == STATE_OFF, "unblocked")
+    await wait_for(hass, lambda: _state(hass, "block") == STATE_OFF, "unblocked")
 
 
 async def test_block_unavailable_while_charging_or_offline(
@@ -244,7 +216,7 @@ async def test_read_only_setting_is_unavailable(
             },
         }
     )
-    await _wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_UNAVAILABLE, "read-only")
+    await wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_UNAVAILABLE, "read-only")
     assert _state(hass, "linked_charge_cards_only") == STATE_OFF
     assert _state(hass, "plug_and_charge", EVSE_IDS[1]) == STATE_OFF
 
@@ -258,7 +230,7 @@ async def test_read_only_setting_is_unavailable(
             },
         }
     )
-    await _wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_ON, "writable")
+    await wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_ON, "writable")
 
 
 @pytest.mark.usefixtures("setup_account")
