@@ -24,8 +24,8 @@ def _average(values: list[float]) -> float:
     return round(sum(used) / len(used), 1) if used else 0
 
 
-def _writable(value: object) -> dict[str, object]:
-    return {"value": value, "permission": "write"}
+def _setting(value: object, *, read_only: bool = False) -> dict[str, object]:
+    return {"value": value, "permission": "read" if read_only else "write"}
 
 
 def card_entry(card: Card) -> Frame:
@@ -55,7 +55,7 @@ def delayed_charging(charge_point: ChargePoint) -> Frame:
     """The delayed-charging profile (value = switched on)."""
     delayed = charge_point.delayed
     return {
-        **_writable(delayed.enabled),
+        **_setting(delayed.enabled),
         "days": list(delayed.days),
         "start_time": delayed.start_time,
         "end_time": delayed.end_time,
@@ -67,7 +67,7 @@ def price_based_charging(charge_point: ChargePoint) -> Frame:
     """The price-based charging profile (value = switched on)."""
     price = charge_point.price_based
     return {
-        **_writable(price.enabled),
+        **_setting(price.enabled),
         "expected_departure_time": price.expected_departure_time,
         "current_battery_pct": price.current_battery_pct,
         "minimum_pct": price.minimum_pct,
@@ -82,8 +82,8 @@ def _common_settings(charge_point: ChargePoint) -> Frame:
         "model_type": charge_point.model_type,
         "chargepoint_type": charge_point.chargepoint_type,
         "smart_charging": charge_point.smart_charging,
-        "plug_and_charge": _writable(charge_point.plug_and_charge),
-        "public_charging": _writable(charge_point.public_charging),
+        "plug_and_charge": _setting(charge_point.plug_and_charge, read_only=charge_point.read_only),
+        "public_charging": _setting(charge_point.public_charging, read_only=charge_point.read_only),
         "linked_charge_cards_only": not charge_point.public_charging,
         "plug_and_charge_notification": charge_point.plug_and_charge_notification,
         "default_card": _default_card(charge_point.default_card),
@@ -108,7 +108,7 @@ def charge_point_entry(charge_point: ChargePoint) -> Frame:
             "currency": tariff.currency,
             "permission": tariff.permission,
         },
-        "publish_location": _writable(charge_point.publish_location),
+        "publish_location": _setting(charge_point.publish_location),
         "x_coord": charge_point.x_coord,
         "y_coord": charge_point.y_coord,
     }
@@ -165,8 +165,8 @@ def settings(charge_point: ChargePoint) -> Frame:
     """CH_SETTINGS: reply to GET_CH_SETTINGS and the push after a settings change."""
     data = {
         **_common_settings(charge_point),
-        "led_intensity": _writable(charge_point.led_intensity),
-        "led_interaction": _writable(charge_point.led_interaction),
+        "led_intensity": _setting(charge_point.led_intensity),
+        "led_interaction": _setting(charge_point.led_interaction),
     }
     return {"object": "CH_SETTINGS", "data": data}
 

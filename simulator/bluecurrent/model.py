@@ -107,6 +107,7 @@ class ChargePoint:
     publish_location: bool = False
     led_intensity: int = 50
     led_interaction: bool = True
+    read_only: bool = False  # the account may see but not change plug & charge / public charging
     x_coord: float = 52.0907
     y_coord: float = 5.1214
     tariff: Tariff = field(default_factory=Tariff)

@@ -209,7 +209,10 @@ async def _set_setting(ctx: Context) -> None:
     def result() -> Frame:
         return frames.setting_result(bool(getattr(charge_point, attribute)))
 
-    change = Change(apply=apply, result=result, settings=True)
+    def refusal() -> Outcome | None:
+        return Outcome.REJECTED if charge_point.read_only else None
+
+    change = Change(apply=apply, result=result, settings=True, refusal=refusal)
     await _decide(ctx, ctx.text("command"), charge_point, change, acknowledge=True)
 
 

@@ -201,35 +201,19 @@ async def test_block_unavailable_while_charging_or_offline(
 async def test_read_only_setting_is_unavailable(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
-    """A setting the account may only read ("permission": "read") cannot be switched.
-
-    The simulator's model has no permission per setting (it always sends "write"), so the
-    cloud's CH_SETTINGS is pushed as raw frame here.
-    """
+    """A setting the account may only read ("permission": "read") cannot be switched."""
     assert _state(hass, "plug_and_charge") == STATE_OFF
-    await bc_cloud.push_raw(
-        {
-            "object": "CH_SETTINGS",
-            "data": {
-                "evse_id": EVSE_ID,
-                "plug_and_charge": {"value": True, "permission": "read"},
-            },
-        }
-    )
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.read_only = True
+    await bc_cloud.push_settings(EVSE_ID)
     await wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_UNAVAILABLE, "read-only")
-    assert _state(hass, "linked_charge_cards_only") == STATE_OFF
+    assert _state(hass, "linked_charge_cards_only") == STATE_UNAVAILABLE
     assert _state(hass, "plug_and_charge", EVSE_IDS[1]) == STATE_OFF
 
     # Write permission back: available, with the value the cloud sent.
-    await bc_cloud.push_raw(
-        {
-            "object": "CH_SETTINGS",
-            "data": {
-                "evse_id": EVSE_ID,
-                "plug_and_charge": {"value": True, "permission": "write"},
-            },
-        }
-    )
+    charge_point.read_only = False
+    charge_point.plug_and_charge = True
+    await bc_cloud.push_settings(EVSE_ID)
     await wait_for(hass, lambda: _state(hass, "plug_and_charge") == STATE_ON, "writable")
 
 

@@ -114,3 +114,17 @@ def test_the_verdict_book() -> None:
     assert book.get("REBOOT") == Verdict(outcome=Outcome.REJECTED, delay=2.5)
     book.clear()
     assert book.get("REBOOT").outcome is Outcome.ACCEPTED
+
+
+def test_read_only_settings_are_sent_as_read_permission() -> None:
+    from simulator.bluecurrent import frames
+    from simulator.bluecurrent.model import ChargePoint
+
+    charge_point = ChargePoint(evse_id="BCU1", read_only=True)
+    settings = frames.settings(charge_point)["data"]
+    assert settings["plug_and_charge"]["permission"] == "read"
+    assert settings["public_charging"]["permission"] == "read"
+    assert frames.settings(ChargePoint(evse_id="BCU2"))["data"]["plug_and_charge"] == {
+        "value": False,
+        "permission": "write",
+    }
