@@ -6,7 +6,7 @@ from homeassistant.components.select import SelectEntity, SelectEntityDescriptio
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.restore_state import RestoreEntity
+from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .api.bluecurrent import ChargeCard
 from .coordinator import BlueCurrentConfigEntry
@@ -49,12 +49,18 @@ class ChargeCardSelect(ChargePointEntity, SelectEntity, RestoreEntity):
     """Which of the account's cards starts a session; remembered across restarts."""
 
     async def async_added_to_hass(self) -> None:
-        """Restore the card chosen before a restart, if the account still has it."""
+        """Restore the card chosen before a restart, by uid: a renamed card stays chosen."""
         await super().async_added_to_hass()
-        last = await self.async_get_last_state()
-        if last is not None and last.state in self.options:
-            self._select(last.state)
+        extra = await self.async_get_last_extra_data()
+        uid = extra.as_dict().get("card_uid") if extra is not None else None
+        if uid in {card.uid for card in self.coordinator.data.cards if card.valid}:
+            self.coordinator.select_card(self.evse_id, str(uid))
         self._written = self._shown()
+
+    @property
+    def extra_restore_state_data(self) -> RestoredExtraData:
+        """Remember the chosen card's uid (None: no card)."""
+        return RestoredExtraData({"card_uid": self.coordinator.selected_card_uid(self.evse_id)})
 
     @property
     def options(self) -> list[str]:

@@ -18,7 +18,7 @@ from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
-    mock_restore_cache,
+    mock_restore_cache_with_extra_data,
     snapshot_platform,
 )
 from syrupy.assertion import SnapshotAssertion
@@ -147,9 +147,11 @@ async def test_chosen_card_starts_the_session(
 async def test_choice_restored_after_restart(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, account_entry: MockConfigEntry
 ) -> None:
-    """The card chosen before a restart is chosen again, and the button uses it."""
+    """The card chosen before a restart is chosen again (by uid, so a renamed card stays)."""
     second = _cards(bc_cloud)[1]
-    mock_restore_cache(hass, [State(SELECT_ENTITY_ID, _label(second))])
+    mock_restore_cache_with_extra_data(
+        hass, [(State(SELECT_ENTITY_ID, "Old name (old number)"), {"card_uid": second.uid})]
+    )
     await _setup(hass, account_entry)
 
     assert _entity_id(hass, Platform.SELECT, f"charge_card_{EVSE_ID}") == SELECT_ENTITY_ID
@@ -164,7 +166,9 @@ async def test_card_gone_since_the_restart(
     """A remembered card that is no longer valid is not used: back to no card."""
     lost = _cards(bc_cloud)[3]
     assert not lost.valid
-    mock_restore_cache(hass, [State(SELECT_ENTITY_ID, f"{lost.name} ({lost.card_id})")])
+    mock_restore_cache_with_extra_data(
+        hass, [(State(SELECT_ENTITY_ID, _label(lost)), {"card_uid": lost.uid})]
+    )
     await _setup(hass, account_entry)
 
     assert _select_state(hass).state == "no_card"
