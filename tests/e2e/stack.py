@@ -1,0 +1,529 @@
+"""The demo stack: the simulated Blue Current cloud and Home Assistant with the integration.
+
+scripts/develop runs it on config/ (the integration linked in, so edits show after a restart);
+the end-to-end tests run the same stack on a fresh directory with a *copy* of the integration,
+the way HACS installs it. One process hosts the simulator; Home Assistant runs as a child
+(`--skip-pip`: everything it needs is installed by scripts/setup) and is stopped with it.
+
+Set-up goes through Home Assistant's own REST API, so it writes its own storage: onboarding
+creates the demo user, the config flow adds the simulator's account. Every step is skipped
+when it was done before, so a second start only starts.
+
+    python -m tests.e2e.stack --config config --port 8123
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable, Mapping
+import contextlib
+import ctypes
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import json
+import os
+from pathlib import Path
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import IO, Any, Self
+
+import aiohttp
+
+from simulator.__main__ import build_cloud, parse_args
+from simulator.bluecurrent import BlueCurrentCloud
+from simulator.bluecurrent.model import ChargePoint
+from simulator.server import Simulator
+
+REPO = Path(__file__).resolve().parents[2]
+INTEGRATION = REPO / "custom_components" / "blue_current"
+CONFIGURATION = REPO / "config" / "configuration.yaml"
+DOMAIN = "blue_current"
+
+# The local demo's login. Home Assistant listens on 127.0.0.1 only; never reuse these.
+USER_NAME = "Demo"
+USERNAME = "demo"
+PASSWORD = "blue-current-demo"
+TOKEN = "demo-token"
+
+START_TIMEOUT = 90.0  # seconds for Home Assistant to answer HTTP and finish starting
+ENTRY_TIMEOUT = 45.0  # seconds for the config entry to load
+STOP_TIMEOUT = 30.0  # seconds for Home Assistant to shut down before it is killed
+HTTP_TIMEOUT = aiohttp.ClientTimeout(total=20)
+
+# The onboarding step "core_config" adds weather, radio, text-to-speech and shopping-list
+# integrations that download packages and reach the internet; the demo marks it done before
+# the first start (Home Assistant's own location settings come from configuration.yaml).
+ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding"}
+PRESET_STEPS = ["core_config"]
+HTTP_STORE = {"version": 2, "minor_version": 2, "key": "http"}
+HTTP_DEFAULTS: dict[str, Any] = {
+    "cors_allowed_origins": ["https://cast.home-assistant.io"],
+    "login_attempts_threshold": -1,
+    "ip_ban_enabled": True,
+    "ssl_profile": "modern",
+    "use_x_frame_options": True,
+    "created_at": "",
+    "error": None,
+    "error_message": None,
+}
+
+
+class StackError(RuntimeError):
+    """The stack did not come up."""
+
+
+def free_port() -> int:
+    """A port of 127.0.0.1 nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: get SIGTERM when the process that started us dies."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+
+
+def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def prepare_config(config_dir: Path, *, port: int, install: str) -> None:
+    """configuration.yaml, the integration (linked or copied) and the preset storage.
+
+    Home Assistant keeps its HTTP settings in `.storage/http` (YAML is only migrated once and
+    then ignored), so the address is written there: 127.0.0.1 and `port`, nothing else.
+    """
+    config_dir.mkdir(parents=True, exist_ok=True)
+    target = config_dir / "configuration.yaml"
+    if target.resolve() != CONFIGURATION.resolve():
+        shutil.copyfile(CONFIGURATION, target)
+
+    components = config_dir / "custom_components"
+    components.mkdir(exist_ok=True)
+    dest = components / DOMAIN
+    if install == "link":
+        if not dest.is_symlink():
+            if dest.exists():
+                raise StackError(f"{dest} exists and is not a link to {INTEGRATION}")
+            dest.symlink_to(os.path.relpath(INTEGRATION, components))
+    else:  # "copy": what HACS does, the integration folder and nothing else
+        if dest.is_symlink():
+            dest.unlink()
+        shutil.rmtree(dest, ignore_errors=True)
+        shutil.copytree(INTEGRATION, dest, ignore=shutil.ignore_patterns("__pycache__"))
+
+    storage = config_dir / ".storage"
+    if not (storage / "onboarding").exists():
+        _write_json(storage / "onboarding", {**ONBOARDING_STORE, "data": {"done": PRESET_STEPS}})
+    http_file = storage / "http"
+    http: dict[str, Any] = {**HTTP_STORE, "data": {"stable": {}}}
+    if http_file.exists():
+        http = json.loads(http_file.read_text(encoding="utf-8"))
+    stable = {**HTTP_DEFAULTS, **http["data"]["stable"], **_listen(port)}
+    if http["data"] != {"stable": stable, "pending": None, "yaml_migration_done": True}:
+        stable["created_at"] = datetime.now(UTC).isoformat()
+        http["data"] = {"stable": stable, "pending": None, "yaml_migration_done": True}
+        _write_json(http_file, http)
+
+
+def _listen(port: int) -> dict[str, Any]:
+    return {"server_host": ["127.0.0.1"], "server_port": port}
+
+
+def demo_cloud(*, sim_port: int, tick: float, seed: int = 0) -> BlueCurrentCloud:
+    """Two charge points on one grid and two charge cards; the first one is charging."""
+    args = parse_args(
+        [
+            *("--port", str(sim_port), "--token", TOKEN, "--seed", str(seed)),
+            *("--charge-points", "2", "--cards", "2", "--tick", str(tick)),
+        ]
+    )
+    cloud = build_cloud(args)
+    driveway, garage = cloud.account(TOKEN).charge_points.values()
+    driveway.plug_in()
+    driveway.start_charging()
+    garage.plug_in()  # a car waits: "Start charge session" has something to start
+    return cloud
+
+
+@dataclass
+class DemoStack:
+    """The simulator (in this process) and Home Assistant (a child) on one config directory."""
+
+    config_dir: Path
+    port: int = 8123
+    sim_port: int = 8765
+    install: str = "link"  # or "copy"
+    tick: float = 5.0  # simulator seconds per tick; 0: values change only on commands
+    console: Path | None = None  # where Home Assistant's console output goes; None: ours
+    cloud: BlueCurrentCloud = field(init=False)
+    token: str = field(init=False, default="")
+    _simulator: Simulator | None = field(init=False, default=None)
+    _hass: subprocess.Popen[bytes] | None = field(init=False, default=None)
+    _console: IO[bytes] | None = field(init=False, default=None)
+    _session: aiohttp.ClientSession | None = field(init=False, default=None)
+
+    @property
+    def url(self) -> str:
+        """Home Assistant's address."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def server_url(self) -> str:
+        """The simulator's websocket address, as the config entry stores it."""
+        assert self._simulator is not None
+        return self._simulator.bluecurrent_url
+
+    def charge_point(self, number: int) -> ChargePoint:
+        """The simulator's charge point 0 or 1."""
+        return list(self.cloud.account(TOKEN).charge_points.values())[number]
+
+    async def __aenter__(self) -> Self:
+        """Start everything; on failure stop what started."""
+        try:
+            await self.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        """Stop everything."""
+        await self.stop()
+
+    async def start(self) -> None:
+        """Simulator, Home Assistant, onboarding and the config entry; timed in the log."""
+        began = time.monotonic()
+        prepare_config(self.config_dir, port=self.port, install=self.install)
+        self.cloud = demo_cloud(sim_port=self.sim_port, tick=self.tick)
+        self._simulator = Simulator(bluecurrent=self.cloud)
+        await self._simulator.start("127.0.0.1", self.sim_port)
+        # A few minutes of charging, so energy and cost are not zero.
+        await self.cloud.tick(300)
+        self._session = aiohttp.ClientSession(timeout=HTTP_TIMEOUT)
+        self._start_hass()
+        await self._wait_for_http()
+        self.token = await self._onboard()
+        await self._wait_until_running()
+        await self._ensure_entry()
+        await self._place_devices()
+        _say(f"stack ready in {time.monotonic() - began:.1f} s")
+
+    async def stop(self) -> None:
+        """Stop Home Assistant (SIGTERM, then SIGKILL) and the simulator; safe to repeat."""
+        if self._hass is not None:
+            hass, self._hass = self._hass, None
+            if hass.poll() is None:
+                hass.send_signal(signal.SIGTERM)
+                deadline = time.monotonic() + STOP_TIMEOUT
+                while hass.poll() is None and time.monotonic() < deadline:
+                    await asyncio.sleep(0.2)
+                if hass.poll() is None:
+                    hass.kill()
+                    hass.wait(timeout=10)
+        if self._console is not None:
+            self._console.close()
+            self._console = None
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+        if self._simulator is not None:
+            await self._simulator.stop()
+            self._simulator = None
+
+    # Home Assistant.
+
+    def _start_hass(self) -> None:
+        command = [
+            sys.executable,
+            "-P",  # the config directory's custom_components, not the repository's
+            "-m",
+            "homeassistant",
+            "--config",
+            str(self.config_dir),
+            "--skip-pip",
+        ]
+        if self.console is not None:
+            self._console = self.console.open("ab")
+        # Home Assistant as it runs anywhere: compiled bytecode is kept next to the sources.
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        self._hass = subprocess.Popen(  # noqa: S603  (our own interpreter, fixed arguments)
+            command,
+            cwd=self.config_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=self._console,
+            stderr=subprocess.STDOUT if self._console is not None else None,
+            start_new_session=True,  # Ctrl-C reaches us; we stop it in order
+            preexec_fn=_die_with_parent,  # noqa: PLW1509  (only prctl, no locks taken)
+        )
+
+    def _check_alive(self) -> None:
+        if self._hass is not None and self._hass.poll() is not None:
+            raise StackError(
+                f"Home Assistant exited with {self._hass.returncode}; "
+                f"see {self.config_dir / 'home-assistant.log'}"
+            )
+
+    async def _poll(self, what: str, timeout: float, probe: Callable[[], Any]) -> Any:
+        """Call `probe` until it returns something truthy, or fail after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        last: BaseException | None = None
+        while time.monotonic() < deadline:
+            self._check_alive()
+            try:
+                if result := await probe():
+                    return result
+            except (aiohttp.ClientError, TimeoutError) as err:
+                last = err
+            await asyncio.sleep(0.5)
+        raise StackError(f"timed out after {timeout:.0f} s waiting for {what} ({last!r})")
+
+    def _http(self) -> aiohttp.ClientSession:
+        assert self._session is not None
+        return self._session
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    async def _wait_for_http(self) -> None:
+        async def probe() -> bool:
+            # The server starts once the frontend is set up; manifest.json is the frontend's.
+            async with self._http().get(f"{self.url}/manifest.json") as response:
+                return response.status == 200
+
+        await self._poll("Home Assistant to answer HTTP", START_TIMEOUT, probe)
+
+    async def api(self, method: str, path: str, payload: Mapping[str, Any] | None = None) -> Any:
+        """Call Home Assistant's REST API as the demo user; the JSON answer."""
+        async with self._http().request(
+            method, f"{self.url}{path}", json=payload, headers=self._auth()
+        ) as response:
+            body = await response.text()
+            if response.status >= 400:
+                raise StackError(f"{method} {path}: HTTP {response.status}: {body[:300]}")
+            return json.loads(body) if body else None
+
+    async def render(self, template: str) -> str:
+        """Render a template in Home Assistant (e.g. to find a device id)."""
+        url = f"{self.url}/api/template"
+        payload = {"template": template}
+        async with self._http().post(url, json=payload, headers=self._auth()) as response:
+            body = await response.text()
+            if response.status != 200:
+                raise StackError(f"template: HTTP {response.status}: {body[:300]}")
+            return body
+
+    # Onboarding and login.
+
+    async def _onboard(self) -> str:
+        """Finish onboarding as the demo user would; an access token of that user."""
+        client_id = f"{self.url}/"
+        steps: dict[str, bool] = {}  # once onboarded, /api/onboarding is gone (404)
+        async with self._http().get(f"{self.url}/api/onboarding") as response:
+            if response.status == 200:
+                steps = {step["step"]: step["done"] for step in await response.json()}
+        if not steps.get("user", True):
+            payload = {
+                "client_id": client_id,
+                "name": USER_NAME,
+                "username": USERNAME,
+                "password": PASSWORD,
+                "language": "en",
+            }
+            async with self._http().post(f"{self.url}/api/onboarding/users", json=payload) as r:
+                if r.status != 200:
+                    raise StackError(f"onboarding user: HTTP {r.status}: {await r.text()}")
+                code = (await r.json())["auth_code"]
+        else:
+            code = await self._login_code(client_id)
+        token = await self._token(client_id, code)
+        self.token = token
+        if not steps.get("analytics", True):
+            await self.api("POST", "/api/onboarding/analytics")
+        if not steps.get("integration", True):
+            await self.api(
+                "POST",
+                "/api/onboarding/integration",
+                {"client_id": client_id, "redirect_uri": f"{client_id}?auth_callback=1"},
+            )
+        return token
+
+    async def _login_code(self, client_id: str) -> str:
+        """The login form, through the API the login page uses."""
+        start = {
+            "client_id": client_id,
+            "handler": ["homeassistant", None],
+            "redirect_uri": f"{client_id}?auth_callback=1",
+        }
+        async with self._http().post(f"{self.url}/auth/login_flow", json=start) as response:
+            flow_id = (await response.json())["flow_id"]
+        form = {"client_id": client_id, "username": USERNAME, "password": PASSWORD}
+        async with self._http().post(f"{self.url}/auth/login_flow/{flow_id}", json=form) as r:
+            result = await r.json()
+        if result.get("type") != "create_entry":
+            raise StackError(f"cannot log in as {USERNAME!r}: {result.get('errors')}")
+        code: str = result["result"]
+        return code
+
+    async def _token(self, client_id: str, code: str) -> str:
+        form = {"grant_type": "authorization_code", "code": code, "client_id": client_id}
+        async with self._http().post(f"{self.url}/auth/token", data=form) as response:
+            if response.status != 200:
+                raise StackError(f"token: HTTP {response.status}: {await response.text()}")
+            token: str = (await response.json())["access_token"]
+            return token
+
+    async def _wait_until_running(self) -> None:
+        async def probe() -> bool:
+            return (await self.api("GET", "/api/config"))["state"] == "RUNNING"
+
+        await self._poll("Home Assistant to finish starting", START_TIMEOUT, probe)
+
+    # The config entry.
+
+    async def entries(self) -> list[dict[str, Any]]:
+        """Our config entries as the integrations page lists them."""
+        found: list[dict[str, Any]] = await self.api(
+            "GET", f"/api/config/config_entries/entry?domain={DOMAIN}"
+        )
+        return found
+
+    async def _ensure_entry(self) -> None:
+        """Add the simulator's account through the config flow, unless it is there."""
+        if not await self.entries():
+            await self._add_account()
+
+        async def loaded() -> bool:
+            entries = await self.entries()
+            states = {entry["state"] for entry in entries}
+            if states & {"setup_error", "migration_error", "failed_unload"}:
+                raise StackError(f"config entry failed: {entries}")
+            return bool(entries) and states == {"loaded"}
+
+        await self._poll("the Blue Current entry to load", ENTRY_TIMEOUT, loaded)
+
+    async def _add_account(self) -> None:
+        flow = await self.api(
+            "POST",
+            "/api/config/config_entries/flow",
+            {"handler": DOMAIN, "show_advanced_options": True},
+        )
+        if flow["type"] == "menu":  # once the flow offers more than one kind of entry
+            options = list(flow["menu_options"])
+            choice = next((o for o in options if "shell" not in o), options[0])
+            flow = await self.api(
+                "POST",
+                f"/api/config/config_entries/flow/{flow['flow_id']}",
+                {"next_step_id": choice},
+            )
+        answer = {"api_token": TOKEN, "advanced": {"server_url": self.server_url}}
+        result = await self.api(
+            "POST", f"/api/config/config_entries/flow/{flow['flow_id']}", answer
+        )
+        if result["type"] != "create_entry":
+            raise StackError(f"the config flow did not create an entry: {result}")
+
+    async def ws(self, *commands: Mapping[str, Any]) -> list[Any]:
+        """Send commands over Home Assistant's websocket API, as the frontend does; results."""
+        results: list[Any] = []
+        async with self._http().ws_connect(f"{self.url}/api/websocket") as socket_:
+            await socket_.receive_json()  # auth_required
+            await socket_.send_json({"type": "auth", "access_token": self.token})
+            if (reply := await socket_.receive_json())["type"] != "auth_ok":
+                raise StackError(f"websocket auth: {reply}")
+            for number, command in enumerate(commands, start=1):
+                await socket_.send_json({"id": number, **command})
+                while (reply := await socket_.receive_json()).get("id") != number:
+                    pass
+                if not reply.get("success"):
+                    raise StackError(f"{command['type']}: {reply.get('error')}")
+                results.append(reply["result"])
+        return results
+
+    async def devices(self) -> list[dict[str, Any]]:
+        """Our devices in the device registry."""
+        entry_ids = {entry["entry_id"] for entry in await self.entries()}
+        (registry,) = await self.ws({"type": "config/device_registry/list"})
+        return [d for d in registry if entry_ids & set(d["config_entries"])]
+
+    async def _place_devices(self) -> None:
+        """Give each charge point an area named after it, as a user would: the dashboard
+        then shows them. Devices that already have an area keep it."""
+        devices = [d for d in await self.devices() if d["area_id"] is None and d["serial_number"]]
+        if not devices:
+            return
+        (areas,) = await self.ws({"type": "config/area_registry/list"})
+        area_ids = {area["name"]: area["area_id"] for area in areas}
+        for device in devices:
+            name = device["name_by_user"] or device["name"]
+            if name not in area_ids:
+                (area,) = await self.ws({"type": "config/area_registry/create", "name": name})
+                area_ids[name] = area["area_id"]
+            await self.ws(
+                {
+                    "type": "config/device_registry/update",
+                    "device_id": device["id"],
+                    "area_id": area_ids[name],
+                }
+            )
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(f"develop: {text}\n")
+    sys.stderr.flush()
+
+
+async def _develop(args: argparse.Namespace) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    stack = DemoStack(args.config, port=args.port, sim_port=args.sim_port, tick=args.tick)
+    try:
+        starting = asyncio.create_task(stack.start())
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await starting
+            return
+        stopping.cancel()
+        starting.result()
+        _say(f"Home Assistant: {stack.url}  (user {USERNAME!r}, password {PASSWORD!r})")
+        _say(f"simulator: {stack.server_url}  (API token {TOKEN!r}); Ctrl-C stops both")
+        await stop.wait()
+    finally:
+        _say("stopping")
+        await stack.stop()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the demo until Ctrl-C."""
+    parser = argparse.ArgumentParser(prog="python -m tests.e2e.stack", description=__doc__)
+    parser.add_argument("--config", default=str(REPO / "config"))
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--sim-port", type=int, default=8765)
+    parser.add_argument("--tick", type=float, default=5.0)
+    args = parser.parse_args(argv)
+    args.config = Path(args.config).resolve()
+    try:
+        asyncio.run(_develop(args))
+    except StackError as err:
+        _say(f"failed: {err}")
+        raise SystemExit(1) from None
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,55 @@
+"""Installed as HACS installs it: only custom_components/blue_current, copied into a config
+directory that had nothing else, and a config entry set up through the config flow."""
+
+from __future__ import annotations
+
+from .conftest import E2E
+from .stack import DOMAIN
+
+BRAND_IMAGES = ("icon.png", "logo.png", "dark_icon.png", "dark_logo.png", "icon@2x.png")
+
+
+def test_home_assistant_imported_the_copy(e2e: E2E) -> None:
+    components = e2e.stack.config_dir / "custom_components"
+    copy = components / DOMAIN
+    assert sorted(p.name for p in components.iterdir()) == [DOMAIN]
+    assert not copy.is_symlink()
+    # Bytecode appears next to the sources Python imported: the copy's, not the repository's.
+    assert list((copy / "__pycache__").glob("__init__.*.pyc"))
+    assert list((copy / "api" / "bluecurrent" / "__pycache__").glob("client.*.pyc"))
+
+
+def test_the_entry_set_up_from_the_copy_works(e2e: E2E) -> None:
+    async def check() -> None:
+        stack = e2e.stack
+        (entry,) = await stack.entries()
+        assert entry["state"] == "loaded"
+        assert entry["title"] == "user@example.com"
+        devices = await stack.devices()
+        assert sorted(d["serial_number"] or d["name"] for d in devices) == [
+            "BCU100001",
+            "BCU100002",
+            "GRID-BCU100001",
+        ]
+        states = {s["entity_id"]: s["state"] for s in await stack.api("GET", "/api/states")}
+        assert states["sensor.driveway_activity"] == "charging"
+        assert states["sensor.garage_activity"] in {"available", "charging"}
+
+    e2e.run(check())
+
+
+def test_brand_images_are_served_from_the_copy(e2e: E2E) -> None:
+    """Home Assistant serves a custom integration's icon and logo from its brand/ folder."""
+    brand = e2e.stack.config_dir / "custom_components" / DOMAIN / "brand"
+
+    async def fetch(image: str) -> bytes:
+        stack = e2e.stack
+        session = stack._http()
+        url = f"{stack.url}/api/brands/integration/{DOMAIN}/{image}"
+        async with session.get(url, headers=stack._auth()) as response:
+            assert response.status == 200, image
+            assert response.content_type == "image/png"
+            return await response.read()
+
+    for image in BRAND_IMAGES:
+        assert e2e.run(fetch(image)) == (brand / image).read_bytes(), image
