@@ -70,12 +70,19 @@ class Recorder:
 
 @asynccontextmanager
 async def running(
-    client: BlueCurrentClient, on_open: Callable[[], Awaitable[None]] | None = None
+    client: BlueCurrentClient,
+    on_open: Callable[[], Awaitable[None]] | None = None,
+    cloud: BlueCurrentCloud | None = None,
 ) -> AsyncIterator[Recorder]:
-    """Run the client's main connection for the duration of the block."""
+    """Run the client's main connection for the duration of the block.
+
+    With `cloud`, wait until the cloud has seen HELLO too: only then does it push to us.
+    """
     recorder = Recorder(task=asyncio.get_running_loop().create_future())  # type: ignore[arg-type]
     recorder.task = asyncio.create_task(client.run(recorder.events.append, on_open))
     await wait_until(lambda: client.connected or recorder.task.done())
+    if cloud is not None:
+        await wait_until(lambda: cloud.main_connections > 0)
     try:
         yield recorder
     finally:
@@ -397,7 +404,7 @@ async def test_malformed_frames_do_not_end_the_connection(
     client: BlueCurrentClient, cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    async with running(client) as recorder:
+    async with running(client, cloud=cloud) as recorder:
         for bad in (
             "not json",
             "[1, 2]",
@@ -432,7 +439,7 @@ async def test_error_frame_fails_the_pending_command(
 async def test_expired_session_token_revalidates(
     client: BlueCurrentClient, cloud: BlueCurrentCloud
 ) -> None:
-    async with running(client) as recorder:
+    async with running(client, cloud=cloud) as recorder:
         await cloud.push_raw({"object": "ERROR", "error": 1, "message": "Invalid Auth Token"})
         with pytest.raises(BlueCurrentSessionExpiredError):
             await recorder.task
@@ -452,7 +459,7 @@ async def test_listener_errors_are_contained(
         raise RuntimeError("bug in the listener")
 
     task = asyncio.create_task(client.run(listener))
-    await wait_until(lambda: client.connected)
+    await wait_until(lambda: cloud.main_connections > 0)
     await cloud.push_status(EVSE)
     await cloud.push_status(EVSE)
     await wait_until(lambda: len(seen) == 2)
