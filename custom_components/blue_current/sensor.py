@@ -1,4 +1,4 @@
-"""Sensors of charge points (CH_STATUS, tariff) and grids (GRID_STATUS, GRID_CURRENT)."""
+"""Sensors of charge points (CH_STATUS, tariff), grids (GRID_STATUS) and Shell Recharge cards."""
 
 from __future__ import annotations
 
@@ -24,9 +24,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
-from .coordinator import BlueCurrentConfigEntry, BlueCurrentCoordinator
+from .api.shell import SessionState
+from .coordinator import BlueCurrentCoordinator
 from .data import ChargePointData
 from .entity import ChargePointEntity, GridEntity
+from .shell_commands import state_key
+from .shell_coordinator import AnyConfigEntry, CardData, FailureReason, ShellCoordinator
+from .shell_entity import ShellCardEntity
 
 PARALLEL_UPDATES = 0
 
@@ -237,13 +241,67 @@ GRID_SENSORS: tuple[GridSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ShellCardSensorDescription(SensorEntityDescription):
+    """A sensor of a Shell Recharge card; value_fn reads it from the card's data."""
+
+    value_fn: Callable[[CardData], SensorValue]
+
+
+NO_ERROR = "none"
+
+SHELL_SENSORS: tuple[ShellCardSensorDescription, ...] = (
+    ShellCardSensorDescription(
+        key="session_status",
+        translation_key="session_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state_key(None), *(state.value.replace("-", "_") for state in SessionState)],
+        value_fn=lambda card: state_key(card.session),
+    ),
+    ShellCardSensorDescription(
+        key="session_evse_id",
+        translation_key="session_evse_id",
+        value_fn=lambda card: None if card.session is None else card.session.evse_id,
+    ),
+    ShellCardSensorDescription(
+        key="session_started",
+        translation_key="session_started",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda card: None if card.session is None else card.session.started_at,
+    ),
+    ShellCardSensorDescription(
+        key="session_stopped",
+        translation_key="session_stopped",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda card: None if card.session is None else card.session.stopped_at,
+    ),
+    ShellCardSensorDescription(
+        key="active_sessions",
+        translation_key="active_sessions",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda card: len(card.active),
+    ),
+    ShellCardSensorDescription(
+        key="last_error",
+        translation_key="last_error",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[NO_ERROR, *(reason.value for reason in FailureReason)],
+        value_fn=lambda card: NO_ERROR if card.last_error is None else card.last_error.reason,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
-    entry: BlueCurrentConfigEntry,
+    entry: AnyConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add sensors for every charge point and grid, now and when more appear."""
+    """Add sensors for every charge point and grid, now and when more appear; or a card's."""
     coordinator = entry.runtime_data
+    if isinstance(coordinator, ShellCoordinator):
+        async_add_entities(ShellCardSensor(coordinator, d) for d in SHELL_SENSORS)
+        return
     known_charge_points: set[str] = set()
     known_grids: set[str] = set()
 
@@ -310,3 +368,14 @@ class GridSensor(GridEntity, SensorEntity):
 
     def _shown(self) -> object:
         return (self.available, self.native_value)
+
+
+class ShellCardSensor(ShellCardEntity, SensorEntity):
+    """A sensor of a Shell Recharge card."""
+
+    entity_description: ShellCardSensorDescription
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value from the card's data."""
+        return self.entity_description.value_fn(self.coordinator.data)

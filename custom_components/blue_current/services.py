@@ -1,10 +1,16 @@
-"""Actions: start and stop a charge session on a charge point."""
+"""Actions: start and stop a charge session on a charge point or with a Shell Recharge card."""
 
 from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 import probatio
@@ -13,6 +19,13 @@ from .api.bluecurrent import APP_CARD_UID
 from .commands import async_run_command
 from .const import DOMAIN
 from .coordinator import BlueCurrentCoordinator
+from .shell_commands import (
+    async_start_session,
+    async_stop_session,
+    checked_evse_id,
+    state_key,
+)
+from .shell_coordinator import ShellCoordinator
 
 ATTR_CHARGING_CARD_ID = "charging_card_id"  # core's name, so existing automations keep working
 SERVICE_START_CHARGE_SESSION = "start_charge_session"
@@ -25,6 +38,28 @@ START_SCHEMA = probatio.Schema(
     }
 )
 STOP_SCHEMA = probatio.Schema({probatio.Required(ATTR_DEVICE_ID): cv.string})
+
+ATTR_EVSE_ID = "evse_id"
+ATTR_WAIT = "wait"
+ATTR_SESSION_ID = "session_id"
+ATTR_STATE = "state"
+SERVICE_START_PUBLIC_CHARGE_SESSION = "start_public_charge_session"
+SERVICE_STOP_PUBLIC_CHARGE_SESSION = "stop_public_charge_session"
+
+START_PUBLIC_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_DEVICE_ID): cv.string,
+        probatio.Optional(ATTR_EVSE_ID): cv.string,
+        probatio.Optional(ATTR_WAIT, default=False): cv.boolean,
+    }
+)
+STOP_PUBLIC_SCHEMA = probatio.Schema(
+    {
+        probatio.Required(ATTR_DEVICE_ID): cv.string,
+        probatio.Optional(ATTR_SESSION_ID): cv.string,
+        probatio.Optional(ATTR_WAIT, default=False): cv.boolean,
+    }
+)
 
 
 @callback
@@ -49,11 +84,42 @@ def async_setup_services(hass: HomeAssistant) -> None:
             charge_point=evse_id,
         )
 
+    async def start_public_charge_session(call: ServiceCall) -> ServiceResponse:
+        coordinator = _card_of(hass, call.data[ATTR_DEVICE_ID])
+        evse_id = checked_evse_id(coordinator, call.data.get(ATTR_EVSE_ID))
+        session_id, session = await async_start_session(
+            coordinator, evse_id, wait=call.data[ATTR_WAIT]
+        )
+        state = "start_requested" if session is None else state_key(session)
+        return {ATTR_SESSION_ID: session_id, ATTR_EVSE_ID: evse_id, ATTR_STATE: state}
+
+    async def stop_public_charge_session(call: ServiceCall) -> ServiceResponse:
+        coordinator = _card_of(hass, call.data[ATTR_DEVICE_ID])
+        session_id, session = await async_stop_session(
+            coordinator, call.data.get(ATTR_SESSION_ID), wait=call.data[ATTR_WAIT]
+        )
+        state = "stop_requested" if session is None else state_key(session)
+        return {ATTR_SESSION_ID: session_id, ATTR_STATE: state}
+
     hass.services.async_register(
         DOMAIN, SERVICE_START_CHARGE_SESSION, start_charge_session, schema=START_SCHEMA
     )
     hass.services.async_register(
         DOMAIN, SERVICE_STOP_CHARGE_SESSION, stop_charge_session, schema=STOP_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_START_PUBLIC_CHARGE_SESSION,
+        start_public_charge_session,
+        schema=START_PUBLIC_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_STOP_PUBLIC_CHARGE_SESSION,
+        stop_public_charge_session,
+        schema=STOP_PUBLIC_SCHEMA,
+        supports_response=SupportsResponse.OPTIONAL,
     )
 
 
@@ -101,3 +167,26 @@ def _card_uid(coordinator: BlueCurrentCoordinator, card: str) -> str:
             "cards": ", ".join(c.card_id for c in coordinator.data.cards) or "-",
         },
     )
+
+
+def _card_of(hass: HomeAssistant, device_id: str) -> ShellCoordinator:
+    """The coordinator of the Shell Recharge card behind a device id."""
+    device = dr.async_get(hass).async_get(device_id)
+    if device is None or not any(domain == DOMAIN for domain, _ in device.identifiers):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="shell_invalid_device",
+            translation_placeholders={"device_id": device_id},
+        )
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="shell_not_loaded")
+    coordinator = entry.runtime_data
+    if not isinstance(coordinator, ShellCoordinator):
+        # A charge point or a grid of an account.
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="shell_invalid_device",
+            translation_placeholders={"device_id": device_id},
+        )
+    return coordinator

@@ -50,9 +50,15 @@ def _form(token: str, url: str | None = None) -> dict[str, Any]:
 
 
 async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
+    """The user step is a menu; its Blue Current option opens the account form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.FORM
+    assert result["type"] is FlowResultType.MENU
     assert result["step_id"] == "user"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "blue_current"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "blue_current"
     assert result["errors"] == {}
     return result
 

@@ -1,0 +1,409 @@
+"""Polling coordinator of a Shell Recharge card: its sessions, polled faster after a command.
+
+The card's active sessions are read every minute. A start or stop only asks the operator to
+act, so after one the coordinator follows that session every 5 s until it settles (3 minutes
+at most) and then falls back to the minute. A 429 from the API pauses every call until its
+Retry-After has passed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Literal, TypeGuard
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.event import async_call_later
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from .api.shell import (
+    ChargeSession,
+    FailureCode,
+    SessionState,
+    ShellAuthError,
+    ShellError,
+    ShellNotFoundError,
+    ShellRateLimitError,
+    ShellRechargeClient,
+    normalize_ema_id,
+)
+from .const import (
+    CONF_DEFAULT_EVSE_ID,
+    CONF_ENTRY_KIND,
+    DOMAIN,
+    ENTRY_KIND_SHELL,
+    LOGGER,
+    SHELL_FAST_POLL_INTERVAL,
+    SHELL_POLL_INTERVAL,
+    SHELL_SETTLE_TIMEOUT,
+)
+from .coordinator import BlueCurrentConfigEntry, BlueCurrentCoordinator
+
+type ShellConfigEntry = ConfigEntry[ShellCoordinator]
+# Platforms and actions serve both kinds of entry; runtime_data tells which one it is.
+type AnyConfigEntry = ConfigEntry[BlueCurrentCoordinator | ShellCoordinator]
+
+type Command = Literal["start", "stop"]
+
+# A session in these states holds the EVSE: the car charges (or may) until it is stopped.
+RUNNING_STATES = frozenset(
+    {SessionState.STARTED, SessionState.STOP_REQUESTED, SessionState.FAILED_TO_STOP}
+)
+# The states a stop can be asked from.
+STOPPABLE_STATES = frozenset(
+    {SessionState.START_REQUESTED, SessionState.STARTED, SessionState.FAILED_TO_STOP}
+)
+# While a command's session is in one of these, the operator has not answered yet.
+_PENDING: dict[Command, frozenset[SessionState]] = {
+    "start": frozenset({SessionState.START_REQUESTED}),
+    "stop": frozenset(
+        {SessionState.START_REQUESTED, SessionState.STARTED, SessionState.STOP_REQUESTED}
+    ),
+}
+
+
+def is_shell_entry(entry: ConfigEntry) -> TypeGuard[ShellConfigEntry]:
+    """Whether the entry is a Shell Recharge card (account entries carry no kind)."""
+    return entry.data.get(CONF_ENTRY_KIND) == ENTRY_KIND_SHELL
+
+
+def is_account_entry(entry: ConfigEntry) -> TypeGuard[BlueCurrentConfigEntry]:
+    """Whether the entry is a Blue Current account."""
+    return not is_shell_entry(entry)
+
+
+class FailureReason(StrEnum):
+    """Why the card's last start or stop failed: the states of the last error sensor."""
+
+    EVSE_IN_USE = "evse_in_use"
+    EV_NOT_CONNECTED = "ev_not_connected"
+    UNKNOWN_EVSE = "unknown_evse"
+    UNKNOWN_CARD = "unknown_card"
+    EVSE_OUT_OF_SERVICE = "evse_out_of_service"
+    EVSE_NOT_SUPPORTED = "evse_not_supported"
+    CARD_NOT_SUPPORTED = "card_not_supported"
+    START_FAILED = "start_failed"
+    STOP_FAILED = "stop_failed"
+    START_NOT_CONFIRMED = "start_not_confirmed"
+    STOP_NOT_CONFIRMED = "stop_not_confirmed"
+    SESSION_NOT_FOUND = "session_not_found"
+    RATE_LIMITED = "rate_limited"
+    AUTH_FAILED = "auth_failed"
+    SERVER_ERROR = "server_error"
+    CANNOT_CONNECT = "cannot_connect"
+    REQUEST_REFUSED = "request_refused"
+
+
+# The operator's failure codes that tell the user something specific; others are generic.
+# Keyed in lower case: the API's spelling of values varies.
+_REASON_OF_CODE: dict[str, FailureReason] = {
+    code.lower(): reason
+    for code, reason in (
+        (FailureCode.EVSE_IN_USE, FailureReason.EVSE_IN_USE),
+        (FailureCode.EV_NOT_CONNECTED_TO_EVSE, FailureReason.EV_NOT_CONNECTED),
+        (FailureCode.EVSE_NOT_FOUND, FailureReason.UNKNOWN_EVSE),
+        (FailureCode.EVSE_OUT_OF_SERVICE, FailureReason.EVSE_OUT_OF_SERVICE),
+        (FailureCode.EVSE_NOT_SUPPORTED, FailureReason.EVSE_NOT_SUPPORTED),
+        (FailureCode.CHARGE_TOKEN_NOT_SUPPORTED, FailureReason.CARD_NOT_SUPPORTED),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CommandFailure:
+    """What went wrong with the card's last start or stop, and where."""
+
+    reason: FailureReason
+    evse_id: str | None = None
+    session_id: str | None = None
+    code: str | None = None
+    message: str | None = None
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardData:
+    """What is known about a card. Replaced, never changed, on an update."""
+
+    active: tuple[ChargeSession, ...] = ()
+    # The session the card's entities show: the newest one, kept after it ended.
+    session: ChargeSession | None = None
+    last_error: CommandFailure | None = None
+
+    @property
+    def charging(self) -> bool:
+        """Whether a session holds an EVSE for this card."""
+        return any(s.state in RUNNING_STATES for s in self.active)
+
+    @property
+    def stoppable(self) -> tuple[ChargeSession, ...]:
+        """The active sessions a stop may be asked for."""
+        return tuple(s for s in self.active if s.state in STOPPABLE_STATES)
+
+    def find(self, session_id: str) -> ChargeSession | None:
+        """A session of the card by its id (compared without regard to case)."""
+        wanted = session_id.lower()
+        candidates = (*self.active, *((self.session,) if self.session else ()))
+        return next((s for s in candidates if s.session_id.lower() == wanted), None)
+
+
+@dataclass(slots=True)
+class _Followed:
+    """A session a command is waiting for, and who waits."""
+
+    command: Command
+    cancel_deadline: CALLBACK_TYPE
+    waiters: list[asyncio.Future[ChargeSession | None]] = field(default_factory=list)
+
+
+class ShellCoordinator(DataUpdateCoordinator[CardData]):
+    """Polls one Shell Recharge card through the partner API."""
+
+    config_entry: ShellConfigEntry
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ShellConfigEntry,
+        client: ShellRechargeClient,
+        ema_id: str,
+    ) -> None:
+        """Poll the card `ema_id` (as the API takes it) every minute."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=entry,
+            name=f"{DOMAIN} Shell Recharge card",
+            update_interval=timedelta(seconds=SHELL_POLL_INTERVAL),
+            always_update=False,
+        )
+        self.client = client
+        self.ema_id = ema_id
+        self.card_id = normalize_ema_id(ema_id)
+        self.data = CardData()
+        self._following: dict[str, _Followed] = {}
+        self._shown_id: str | None = None
+        self._quiet_until: datetime | None = None
+
+    @property
+    def default_evse_id(self) -> str | None:
+        """The EVSE the start button uses; None when the user chose none."""
+        value = self.config_entry.options.get(CONF_DEFAULT_EVSE_ID)
+        return str(value) if value else None
+
+    @property
+    def following(self) -> tuple[str, ...]:
+        """The sessions polled at the fast pace."""
+        return tuple(self._following)
+
+    @property
+    def rate_limited_until(self) -> datetime | None:
+        """Until when the API asked us not to call it; None when it did not."""
+        return self._quiet_until
+
+    # Commands: the API calls, then following the session until it settles.
+
+    async def async_start(self, evse_id: str) -> str:
+        """Ask to start a session at `evse_id`; return its id and follow it."""
+        session_id = await self._call(self.client.start(self.ema_id, evse_id))
+        self._shown_id = session_id
+        await self._async_follow(session_id, "start")
+        return session_id
+
+    async def async_stop(self, session_id: str) -> None:
+        """Ask to stop a session, and follow it until it stopped."""
+        await self._call(self.client.stop(session_id))
+        await self._async_follow(session_id, "stop")
+
+    async def async_wait_settled(self, session_id: str) -> ChargeSession | None:
+        """The session once the operator answered the command; None if it did not in time."""
+        followed = self._following.get(session_id)
+        if followed is None:
+            return self.data.find(session_id)
+        waiter: asyncio.Future[ChargeSession | None] = self.hass.loop.create_future()
+        followed.waiters.append(waiter)
+        return await waiter
+
+    @callback
+    def async_set_failure(self, failure: CommandFailure | None) -> None:
+        """Show what went wrong with a command (None: nothing) on the last error sensor."""
+        if failure != self.data.last_error:
+            self.data = replace(self.data, last_error=failure)
+            self.async_update_listeners()
+
+    async def _call[T](self, action: Awaitable[T]) -> T:
+        try:
+            return await action
+        except ShellRateLimitError as err:
+            self._hold_off(err.retry_after)
+            raise
+
+    async def _async_follow(self, session_id: str, command: Command) -> None:
+        previous = self._following.pop(session_id, None)
+        if previous is not None:
+            previous.cancel_deadline()
+            _wake(previous, None)
+
+        @callback
+        def give_up(_now: datetime) -> None:
+            # Whatever ends a follow cancels this timer first: the session is still followed.
+            followed = self._following.pop(session_id)
+            LOGGER.debug("No answer to the %s of a Shell session within the limit", command)
+            reason = (
+                FailureReason.START_NOT_CONFIRMED
+                if command == "start"
+                else FailureReason.STOP_NOT_CONFIRMED
+            )
+            self.async_set_failure(CommandFailure(reason, session_id=session_id))
+            _wake(followed, None)
+            self._set_pace()
+
+        cancel = async_call_later(self.hass, SHELL_SETTLE_TIMEOUT, give_up)
+        self._following[session_id] = _Followed(command, cancel)
+        self._set_pace()
+        await self.async_refresh()
+
+    def _set_pace(self) -> None:
+        seconds = SHELL_FAST_POLL_INTERVAL if self._following else SHELL_POLL_INTERVAL
+        self.update_interval = timedelta(seconds=seconds)
+
+    def _hold_off(self, retry_after: float | None) -> float:
+        """Call nothing before Retry-After (our normal interval when the API gave none)."""
+        seconds = retry_after if retry_after is not None else SHELL_POLL_INTERVAL
+        self._quiet_until = dt_util.utcnow() + timedelta(seconds=seconds)
+        return seconds
+
+    # Polling.
+
+    async def _async_update_data(self) -> CardData:
+        if self._quiet_until is not None:
+            if dt_util.utcnow() < self._quiet_until:
+                # Rate limited by a command or an earlier poll: keep what we know.
+                return self.data
+            self._quiet_until = None
+        try:
+            return await self._async_fetch()
+        except ShellAuthError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="shell_auth_failed"
+            ) from err
+        except ShellRateLimitError as err:
+            seconds = self._hold_off(err.retry_after)
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="shell_rate_limited",
+                translation_placeholders={"retry_after": f"{seconds:g}"},
+                # One second more: the coordinator rounds the loop time down when it schedules.
+                retry_after=seconds + 1,
+            ) from err
+        except ShellError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="shell_update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
+    async def _async_fetch(self) -> CardData:
+        previous = self.data
+        active = tuple(await self.client.active(self.ema_id))
+        by_id = {s.session_id: s for s in active}
+        # A session that left the active list is over: ask how it ended, for the sessions
+        # a command waits for and the one the entities show.
+        wanted = set(self._following)
+        if previous.session is not None and not previous.session.state.is_final:
+            wanted.add(previous.session.session_id)
+        ended: dict[str, ChargeSession] = {}
+        for session_id in sorted(wanted - by_id.keys()):
+            session = await self._async_retrieve_ended(session_id, previous)
+            if session is not None:
+                ended[session_id] = session
+        known = by_id | ended
+        # Read now, not before the requests: a command may have failed meanwhile.
+        last_error = self._settle(known, self.data.last_error)
+        return CardData(
+            active=active, session=self._shown(known, active, previous), last_error=last_error
+        )
+
+    async def _async_retrieve_ended(
+        self, session_id: str, previous: CardData
+    ) -> ChargeSession | None:
+        try:
+            return await self.client.retrieve(session_id)
+        except ShellNotFoundError:
+            # Forgotten by the API: it is over; keep what we knew, marked stopped.
+            known = previous.find(session_id)
+            return None if known is None else replace(known, state=SessionState.STOPPED)
+
+    def _settle(
+        self, known: dict[str, ChargeSession], last_error: CommandFailure | None
+    ) -> CommandFailure | None:
+        """Wake the commands whose session the operator answered; return the last error."""
+        for session_id, followed in list(self._following.items()):
+            session = known.get(session_id)
+            if session is not None and session.state in _PENDING[followed.command]:
+                continue
+            del self._following[session_id]
+            followed.cancel_deadline()
+            if session is None:
+                last_error = CommandFailure(FailureReason.SESSION_NOT_FOUND, session_id=session_id)
+            elif session.state is SessionState.FAILED_TO_START:
+                last_error = session_failure(session, FailureReason.START_FAILED)
+            elif session.state is SessionState.FAILED_TO_STOP:
+                last_error = session_failure(session, FailureReason.STOP_FAILED)
+            else:
+                last_error = None
+            _wake(followed, session)
+        self._set_pace()
+        return last_error
+
+    def _shown(
+        self,
+        known: dict[str, ChargeSession],
+        active: tuple[ChargeSession, ...],
+        previous: CardData,
+    ) -> ChargeSession | None:
+        """The followed or newest session; an ended one stays until another begins."""
+        shown = previous.session
+        if self._shown_id is not None:
+            shown = known.get(self._shown_id) or previous.find(self._shown_id)
+        if (shown is None or shown.state.is_final) and active:
+            shown = max(active, key=_recency)
+        self._shown_id = None if shown is None else shown.session_id
+        return shown
+
+    async def async_shutdown(self) -> None:
+        """Release every command still waiting, then stop polling."""
+        for followed in self._following.values():
+            followed.cancel_deadline()
+            _wake(followed, None)
+        self._following.clear()
+        await super().async_shutdown()
+
+
+def _wake(followed: _Followed, session: ChargeSession | None) -> None:
+    for waiter in followed.waiters:
+        if not waiter.done():
+            waiter.set_result(session)
+
+
+def session_failure(session: ChargeSession, fallback: FailureReason) -> CommandFailure:
+    """The failure a failed session reports; `fallback` for codes without a message of ours."""
+    code = session.error_code
+    return CommandFailure(
+        _REASON_OF_CODE.get(code.lower(), fallback) if code is not None else fallback,
+        evse_id=session.evse_id,
+        session_id=session.session_id,
+        code=session.error_code,
+        message=session.error_message,
+    )
+
+
+def _recency(session: ChargeSession) -> datetime:
+    moment = session.last_updated or session.started_at
+    return moment if moment is not None else datetime.min.replace(tzinfo=dt_util.UTC)

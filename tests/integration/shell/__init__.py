@@ -1,0 +1,1 @@
+"""Home Assistant tests of Shell Recharge card entries, against the Shell simulator."""

@@ -1,0 +1,185 @@
+"""Setting up and unloading card entries, next to account entries, and their diagnostics."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL, DOMAIN
+from custom_components.blue_current.coordinator import BlueCurrentCoordinator
+from custom_components.blue_current.shell_coordinator import ShellCoordinator
+from simulator.server import Simulator
+from simulator.shell import ShellCloud
+
+from ..conftest import EVSE_IDS, wait_for
+from .conftest import CARD_ID, CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, entity_id
+
+REDACTED = "**REDACTED**"
+
+
+async def test_setup_and_unload(
+    hass: HomeAssistant, setup_shell: MockConfigEntry, shell_cloud: ShellCloud
+) -> None:
+    assert setup_shell.state is ConfigEntryState.LOADED
+    assert isinstance(setup_shell.runtime_data, ShellCoordinator)
+    # Set-up checked the card: a token, then its active sessions.
+    assert [r.path for r in shell_cloud.requests] == [
+        "/v2/oauth/token",
+        "/ev/v2/charge-session/active",
+    ]
+    assert shell_cloud.requests[1].query == {"emaId": EMA_ID}
+    entities = er.async_entries_for_config_entry(er.async_get(hass), setup_shell.entry_id)
+    assert {e.domain for e in entities} == {"sensor", "binary_sensor", "button"}
+
+    assert await hass.config_entries.async_unload(setup_shell.entry_id)
+    await hass.async_block_till_done()
+    assert setup_shell.state is ConfigEntryState.NOT_LOADED
+    assert hass.states.get(entity_id("session_status")).state == "unavailable"
+
+
+@pytest.mark.parametrize("status", [429, 500, 503])
+async def test_setup_retries_when_the_api_fails(
+    hass: HomeAssistant, shell_cloud: ShellCloud, shell_entry: MockConfigEntry, status: int
+) -> None:
+    shell_cloud.fail_next(status, 30, route="active")
+    shell_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(shell_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert shell_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_setup_retries_when_unreachable(
+    hass: HomeAssistant, shell_simulator: Simulator, shell_entry: MockConfigEntry
+) -> None:
+    await shell_simulator.stop()
+    shell_entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(shell_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert shell_entry.state is ConfigEntryState.SETUP_RETRY
+
+
+async def test_account_and_card_side_by_side(
+    hass: HomeAssistant, setup_account: MockConfigEntry, shell_entry: MockConfigEntry
+) -> None:
+    """Each kind gets its own coordinator and platforms; the actions keep to their kind."""
+    shell_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(shell_entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert isinstance(setup_account.runtime_data, BlueCurrentCoordinator)
+    assert isinstance(shell_entry.runtime_data, ShellCoordinator)
+    # The account entry is exactly what core's integration stores.
+    assert set(setup_account.data) == {CONF_API_TOKEN, CONF_SERVER_URL}
+    registry = er.async_get(hass)
+    account_domains = {
+        e.domain for e in er.async_entries_for_config_entry(registry, setup_account.entry_id)
+    }
+    assert account_domains == {"sensor", "button", "switch", "select"}
+
+    devices = dr.async_get(hass)
+    card = devices.async_get_device_by_identifier((DOMAIN, CARD_ID), shell_entry.entry_id)
+    charge_point = devices.async_get_device_by_identifier(
+        (DOMAIN, EVSE_IDS[0]), setup_account.entry_id
+    )
+    assert card is not None
+    assert charge_point is not None
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "start_charge_session", {ATTR_DEVICE_ID: card.id}, blocking=True
+        )
+    assert raised.value.translation_key == "invalid_device_id"
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "start_public_charge_session",
+            {ATTR_DEVICE_ID: charge_point.id, "evse_id": EVSE_ID},
+            blocking=True,
+            return_response=True,
+        )
+    assert raised.value.translation_key == "shell_invalid_device"
+
+    # Unloading the card leaves the account running.
+    assert await hass.config_entries.async_unload(shell_entry.entry_id)
+    await wait_for(hass, lambda: setup_account.state is ConfigEntryState.LOADED)
+    assert hass.states.get(f"{Platform.SENSOR}.garage_activity") is not None
+
+
+async def test_diagnostics(
+    *,
+    frozen: FrozenDateTimeFactory,
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    setup_shell: MockConfigEntry,
+    shell_cloud: ShellCloud,
+    snapshot: SnapshotAssertion,
+) -> None:
+    coordinator = setup_shell.runtime_data
+    await coordinator.async_start(EVSE_ID)
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
+        hass, hass_client, setup_shell
+    )
+
+    entry = diagnostics["entry"]
+    assert entry["title"] == REDACTED
+    assert entry["unique_id"] == REDACTED
+    data = entry["data"]
+    assert data["client_id"] == REDACTED
+    assert data["client_secret"] == REDACTED
+    assert data["ema_id"] == REDACTED
+    assert data["kind"] == "shell_recharge"
+    assert diagnostics["polling"]["update_interval"] == 5.0
+    assert diagnostics["card"]["session"]["ema_id"] == REDACTED
+    assert diagnostics["card"]["session"]["user_id"] == REDACTED
+    assert diagnostics["card"]["session"]["evse_id"] == EVSE_ID
+    assert diagnostics["card"]["session"]["state"] == "start-requested"
+    # Nothing that grants access or names the card, however it is spelled.
+    text = json.dumps(diagnostics)
+    tokens = {
+        r.headers["Authorization"].partition(" ")[2]
+        for r in shell_cloud.requests
+        if r.headers.get("Authorization", "").startswith("Bearer ")
+    }
+    assert tokens
+    for secret in (CLIENT_ID, CLIENT_SECRET, EMA_ID, CARD_ID, *tokens):
+        assert secret not in text
+    assert diagnostics == snapshot(exclude=_changing)
+
+
+def _changing(prop: object, path: tuple[object, ...]) -> bool:
+    """Fields that differ per run: the simulator's URL (a free port)."""
+    return prop == CONF_SERVER_URL
+
+
+async def test_diagnostics_after_a_failure(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    setup_shell: MockConfigEntry,
+    shell_cloud: ShellCloud,
+) -> None:
+    shell_cloud.fail_next(429, 90, route="active")
+    await setup_shell.runtime_data.async_refresh()
+
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(
+        hass, hass_client, setup_shell
+    )
+    polling = diagnostics["polling"]
+    assert polling["last_update_success"] is False
+    assert "try again in 90 seconds" in polling["last_exception"]
+    assert polling["rate_limited_until"] is not None
