@@ -9,12 +9,12 @@ from typing import Any
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .commands import async_run_command
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity
+from .entity import ChargePointEntity, async_add_as_they_appear
 from .shell_commands import (
     async_start_session,
     async_stop_session,
@@ -108,20 +108,14 @@ async def async_setup_entry(
     if isinstance(coordinator, ShellCoordinator):
         async_add_entities(ShellCardButton(coordinator, d) for d in SHELL_BUTTONS)
         return
-    known: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        new = coordinator.data.charge_points.keys() - known
-        known.update(new)
-        async_add_entities(
-            ChargePointButton(coordinator, evse_id, description)
-            for evse_id in new
-            for description in BUTTONS
-        )
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))
+    async_add_as_they_appear(
+        entry,
+        coordinator,
+        async_add_entities,
+        per_charge_point=lambda evse_id: (
+            ChargePointButton(coordinator, evse_id, description) for description in BUTTONS
+        ),
+    )
 
 
 class ChargePointButton(ChargePointEntity, ButtonEntity):

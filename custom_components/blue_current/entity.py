@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .api.bluecurrent import GridStatus
@@ -118,3 +122,34 @@ class GridEntity(BlueCurrentEntity):
 def grid_unique_id(key: str, grid_id: str) -> str:
     """Core used the bare key, which collides across accounts; we add the grid id."""
     return f"{key}_{grid_id}"
+
+
+@callback
+def async_add_as_they_appear(
+    entry: ConfigEntry,
+    coordinator: BlueCurrentCoordinator,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    *,
+    per_charge_point: Callable[[str], Iterable[Entity]] | None = None,
+    per_grid: Callable[[str], Iterable[Entity]] | None = None,
+) -> None:
+    """Add a platform's entities for every charge point and grid, now and as more appear."""
+    known: set[str] = set()
+
+    @callback
+    def add_new() -> None:
+        entities: list[Entity] = []
+        for ids, build in (
+            (coordinator.data.charge_points.keys(), per_charge_point),
+            (coordinator.data.grids.keys(), per_grid),
+        ):
+            if build is None:
+                continue
+            for new_id in ids - known:
+                known.add(new_id)
+                entities.extend(build(new_id))
+        if entities:
+            async_add_entities(entities)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from .api.bluecurrent import ChargeCard
 from .coordinator import BlueCurrentConfigEntry
-from .entity import ChargePointEntity
+from .entity import ChargePointEntity, async_add_as_they_appear
 
 PARALLEL_UPDATES = 0
 
@@ -33,16 +33,12 @@ async def async_setup_entry(
 ) -> None:
     """Add a charge-card select to every charge point, now and when more appear."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        new = coordinator.data.charge_points.keys() - known
-        known.update(new)
-        async_add_entities(ChargeCardSelect(coordinator, evse_id, CHARGE_CARD) for evse_id in new)
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))
+    async_add_as_they_appear(
+        entry,
+        coordinator,
+        async_add_entities,
+        per_charge_point=lambda evse_id: [ChargeCardSelect(coordinator, evse_id, CHARGE_CARD)],
+    )
 
 
 class ChargeCardSelect(ChargePointEntity, SelectEntity, RestoreEntity):

@@ -20,14 +20,14 @@ from homeassistant.const import (
     UnitOfEnergy,
     UnitOfPower,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
 from .api.shell import SessionState
 from .coordinator import BlueCurrentCoordinator
 from .data import ChargePointData
-from .entity import ChargePointEntity, GridEntity
+from .entity import ChargePointEntity, GridEntity, async_add_as_they_appear
 from .shell_commands import state_key
 from .shell_coordinator import AnyConfigEntry, CardData, FailureReason, ShellCoordinator
 from .shell_entity import ShellCardEntity
@@ -302,26 +302,15 @@ async def async_setup_entry(
     if isinstance(coordinator, ShellCoordinator):
         async_add_entities(ShellCardSensor(coordinator, d) for d in SHELL_SENSORS)
         return
-    known_charge_points: set[str] = set()
-    known_grids: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        entities: list[SensorEntity] = []
-        for evse_id in coordinator.data.charge_points.keys() - known_charge_points:
-            known_charge_points.add(evse_id)
-            entities.extend(
-                ChargePointSensor(coordinator, evse_id, description)
-                for description in CHARGE_POINT_SENSORS
-            )
-        for grid_id in coordinator.data.grids.keys() - known_grids:
-            known_grids.add(grid_id)
-            entities.extend(GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS)
-        if entities:
-            async_add_entities(entities)
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))
+    async_add_as_they_appear(
+        entry,
+        coordinator,
+        async_add_entities,
+        per_charge_point=lambda evse_id: (
+            ChargePointSensor(coordinator, evse_id, d) for d in CHARGE_POINT_SENSORS
+        ),
+        per_grid=lambda grid_id: (GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS),
+    )
 
 
 class ChargePointSensor(ChargePointEntity, SensorEntity):

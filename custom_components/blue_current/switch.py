@@ -8,14 +8,14 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .api.bluecurrent import Activity, BlueCurrentClient, Setting
 from .commands import async_run_command
 from .coordinator import BlueCurrentConfigEntry
 from .data import ChargePointData
-from .entity import ChargePointEntity
+from .entity import ChargePointEntity, async_add_as_they_appear
 
 PARALLEL_UPDATES = 1
 
@@ -78,20 +78,14 @@ async def async_setup_entry(
 ) -> None:
     """Add the switches of every charge point, now and when more appear."""
     coordinator = entry.runtime_data
-    known: set[str] = set()
-
-    @callback
-    def add_new() -> None:
-        new = coordinator.data.charge_points.keys() - known
-        known.update(new)
-        async_add_entities(
-            ChargePointSwitch(coordinator, evse_id, description)
-            for evse_id in new
-            for description in SWITCHES
-        )
-
-    add_new()
-    entry.async_on_unload(coordinator.async_add_structure_listener(add_new))
+    async_add_as_they_appear(
+        entry,
+        coordinator,
+        async_add_entities,
+        per_charge_point=lambda evse_id: (
+            ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES
+        ),
+    )
 
 
 class ChargePointSwitch(ChargePointEntity, SwitchEntity):

@@ -392,7 +392,7 @@ def _check_dynamic_devices() -> None:
             continue
         setup = _function(_tree(Path(inspect.getfile(module))), "async_setup_entry")
         called = {_called_name(c) for c in _calls(setup)}
-        assert "async_add_structure_listener" in called, f"{module.__name__} adds entities once"
+        assert "async_add_as_they_appear" in called, f"{module.__name__} adds entities once"
 
 
 def _check_entity_category() -> None:
