@@ -75,113 +75,47 @@ def failure_of_error(
     )
 
 
+# What each failure's message names; its translation key is "shell_<reason>".
+_PLACEHOLDERS: dict[FailureReason, tuple[str, ...]] = {
+    FailureReason.EVSE_IN_USE: ("evse_id",),
+    FailureReason.EV_NOT_CONNECTED: ("evse_id",),
+    FailureReason.UNKNOWN_EVSE: ("evse_id",),
+    FailureReason.UNKNOWN_CARD: (),
+    FailureReason.EVSE_OUT_OF_SERVICE: ("evse_id",),
+    FailureReason.EVSE_NOT_SUPPORTED: ("evse_id",),
+    FailureReason.CARD_NOT_SUPPORTED: ("evse_id",),
+    FailureReason.START_FAILED: ("evse_id", "error"),
+    FailureReason.STOP_FAILED: ("session_id", "error"),
+    FailureReason.START_NOT_CONFIRMED: ("session_id",),
+    FailureReason.STOP_NOT_CONFIRMED: ("session_id",),
+    FailureReason.SESSION_NOT_FOUND: ("session_id",),
+    FailureReason.RATE_LIMITED: ("retry_after",),
+    FailureReason.AUTH_FAILED: (),
+    FailureReason.SERVER_ERROR: ("error",),
+    FailureReason.REQUEST_REFUSED: ("error",),
+    FailureReason.CANNOT_CONNECT: ("error",),
+}
+
+
 def raise_failure(failure: CommandFailure) -> NoReturn:
     """Raise the translated error that says what happened."""
-    evse_id = failure.evse_id or "-"
-    session_id = failure.session_id or "-"
     code, message = failure.code, failure.message
     if code and message and code not in message:
         error = f"{code}: {message}"
     else:
         error = message or code or "-"
-    match failure.reason:
-        case FailureReason.EVSE_IN_USE:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_evse_in_use",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.EV_NOT_CONNECTED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_ev_not_connected",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.UNKNOWN_EVSE:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_unknown_evse",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.UNKNOWN_CARD:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN, translation_key="shell_unknown_card"
-            )
-        case FailureReason.EVSE_OUT_OF_SERVICE:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_evse_out_of_service",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.EVSE_NOT_SUPPORTED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_evse_not_supported",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.CARD_NOT_SUPPORTED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_card_not_supported",
-                translation_placeholders={"evse_id": evse_id},
-            )
-        case FailureReason.START_FAILED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_start_failed",
-                translation_placeholders={"evse_id": evse_id, "error": error},
-            )
-        case FailureReason.STOP_FAILED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_stop_failed",
-                translation_placeholders={"session_id": session_id, "error": error},
-            )
-        case FailureReason.START_NOT_CONFIRMED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_start_not_confirmed",
-                translation_placeholders={"session_id": session_id},
-            )
-        case FailureReason.STOP_NOT_CONFIRMED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_stop_not_confirmed",
-                translation_placeholders={"session_id": session_id},
-            )
-        case FailureReason.SESSION_NOT_FOUND:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_session_not_found",
-                translation_placeholders={"session_id": session_id},
-            )
-        case FailureReason.RATE_LIMITED:
-            seconds = SHELL_POLL_INTERVAL if failure.retry_after is None else failure.retry_after
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_rate_limited",
-                translation_placeholders={"retry_after": f"{seconds:g}"},
-            )
-        case FailureReason.AUTH_FAILED:
-            raise HomeAssistantError(translation_domain=DOMAIN, translation_key="shell_auth_failed")
-        case FailureReason.SERVER_ERROR:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_server_error",
-                translation_placeholders={"error": error},
-            )
-        case FailureReason.REQUEST_REFUSED:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_request_refused",
-                translation_placeholders={"error": error},
-            )
-        case FailureReason.CANNOT_CONNECT:
-            raise HomeAssistantError(
-                translation_domain=DOMAIN,
-                translation_key="shell_cannot_connect",
-                translation_placeholders={"error": error},
-            )
+    wait = SHELL_POLL_INTERVAL if failure.retry_after is None else failure.retry_after
+    values = {
+        "evse_id": failure.evse_id or "-",
+        "session_id": failure.session_id or "-",
+        "error": error,
+        "retry_after": f"{wait:g}",
+    }
+    raise HomeAssistantError(
+        translation_domain=DOMAIN,
+        translation_key=f"shell_{failure.reason.value}",
+        translation_placeholders={name: values[name] for name in _PLACEHOLDERS[failure.reason]},
+    )
 
 
 def checked_evse_id(coordinator: ShellCoordinator, evse_id: str | None) -> str:

@@ -366,6 +366,9 @@ def _check_exception_translations() -> None:
             domain, key = keywords.get("translation_domain"), keywords.get("translation_key")
             assert isinstance(domain, ast.Name), where
             assert domain.id == "DOMAIN", where
+            if path.name == "shell_commands.py" and isinstance(key, ast.JoinedStr):
+                _check_shell_failure_messages(messages)
+                continue
             assert isinstance(key, ast.Constant), f"{where}: translation_key must be a literal"
             assert key.value in messages, f"{where}: {key.value} not in strings.json exceptions"
             placeholders = keywords.get("translation_placeholders")
@@ -376,6 +379,18 @@ def _check_exception_translations() -> None:
                 given = {k.value for k in placeholders.keys if isinstance(k, ast.Constant)}
                 assert given == needed, f"{where}: placeholders {given} != {needed}"
     assert raises, "no translated exceptions found at all"
+
+
+def _check_shell_failure_messages(messages: dict[str, str]) -> None:
+    """shell_commands raises "shell_<reason>" with a table of placeholders: check the table."""
+    from custom_components.blue_current.shell_commands import _PLACEHOLDERS
+    from custom_components.blue_current.shell_coordinator import FailureReason
+
+    assert set(_PLACEHOLDERS) == set(FailureReason)
+    for reason, names in _PLACEHOLDERS.items():
+        key = f"shell_{reason.value}"
+        assert key in messages, f"{key} not in strings.json exceptions"
+        assert set(PLACEHOLDER.findall(messages[key])) == set(names), key
 
 
 def _check_repair_issues() -> None:
