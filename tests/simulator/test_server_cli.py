@@ -13,7 +13,16 @@ import aiohttp
 from aiohttp import web
 import pytest
 
-from simulator.__main__ import build_cloud, main, parse_args, serve
+from custom_components.blue_current.api.shell import ShellRechargeClient
+from simulator.__main__ import (
+    DEMO_SHELL_CARD,
+    DEMO_SHELL_EVSES,
+    build_cloud,
+    build_shell_cloud,
+    main,
+    parse_args,
+    serve,
+)
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal
 from simulator.server import Simulator
 
@@ -98,6 +107,22 @@ def test_options_build_the_cloud() -> None:
     assert build_cloud(parse_args([])).tick_interval == 5.0
 
 
+def test_shell_options() -> None:
+    args = parse_args(
+        [
+            *("--shell-card", "NL-ABC-C12345678-X", "--shell-evse", "NL*ABC*E12345678*1"),
+            *("--shell-client-id", "id", "--shell-client-secret", "secret"),
+        ]
+    )
+    cloud = build_shell_cloud(args)
+    assert args.shell_card == ["NL-ABC-C12345678-X"]
+    assert args.shell_evse == ["NL*ABC*E12345678*1"]
+    assert "secret" not in repr(cloud)
+    defaults = parse_args([])
+    assert defaults.shell_card == [DEMO_SHELL_CARD]
+    assert defaults.shell_evse == list(DEMO_SHELL_EVSES)
+
+
 @pytest.mark.parametrize("argv", [["--charge-points", "0"], ["--grids", "3"]])
 def test_impossible_options_are_refused(argv: list[str]) -> None:
     with pytest.raises(SystemExit):
@@ -122,7 +147,7 @@ async def test_serve_until_sigterm(
 
     task = asyncio.create_task(serve(parse_args(["--port", "0", "--tick", "0"])))
     await until(ready)
-    url = "".join(printed).split(": ", 1)[1].strip()
+    url = "".join(printed).splitlines()[0].split(": ", 1)[1].strip()
     peer = await Peer.open(http, url)
     assert (await peer.login("demo-token"))["success"] is True
     os.kill(os.getpid(), signal.SIGTERM)  # serve() installed its handler before printing
@@ -158,6 +183,18 @@ async def test_command_line_smoke(http: aiohttp.ClientSession) -> None:
         reply = await peer.recv(wait=5)
         assert len(reply["data"]) == 3
         await peer.socket.close()
+        # The Shell Recharge API answers on the same port.
+        async with asyncio.timeout(5):
+            shell_line = (await process.stdout.readline()).decode()
+        shell = ShellRechargeClient(
+            session=http,
+            client_id="demo-client",
+            client_secret="demo-secret",
+            base_url=shell_line.split(": ", 1)[1].strip(),
+        )
+        assert await shell.active(DEMO_SHELL_CARD) == []
+        session_id = await shell.start(DEMO_SHELL_CARD, DEMO_SHELL_EVSES[0])
+        assert (await shell.retrieve(session_id)).evse_id == DEMO_SHELL_EVSES[0]
     finally:
         process.terminate()
         async with asyncio.timeout(10):
