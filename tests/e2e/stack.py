@@ -1,13 +1,18 @@
-"""The demo stack: the simulated Blue Current cloud and Home Assistant with the integration.
+"""The demo stack: the simulated clouds and Home Assistant with the integration.
 
 scripts/develop runs it on config/ (the integration linked in, so edits show after a restart);
 the end-to-end tests run the same stack on a fresh directory with a *copy* of the integration,
 the way HACS installs it. One process hosts the simulator; Home Assistant runs as a child
 (`--skip-pip`: everything it needs is installed by scripts/setup) and is stopped with it.
 
+The simulator serves the Blue Current cloud (two charge points on one account and one grid,
+the first one charging, two charge cards) and, on the same port, the Shell Recharge API with
+the demo card, on which a public charge session runs before Home Assistant starts.
+
 Set-up goes through Home Assistant's own REST API, so it writes its own storage: onboarding
-creates the demo user, the config flow adds the simulator's account. Every step is skipped
-when it was done before, so a second start only starts.
+creates the demo user, the config flow adds the simulator's account and the Shell Recharge
+card, the card's options flow sets its default EVSE. Every step is skipped when it was done
+before, so a second start only starts.
 
     python -m tests.e2e.stack --config config --port 8123
 """
@@ -31,13 +36,21 @@ import subprocess
 import sys
 import time
 from typing import IO, Any, Self
+import uuid
 
 import aiohttp
 
-from simulator.__main__ import build_cloud, parse_args
+from simulator.__main__ import (
+    DEMO_SHELL_CARD,
+    DEMO_SHELL_EVSES,
+    build_cloud,
+    build_shell_cloud,
+    parse_args,
+)
 from simulator.bluecurrent import BlueCurrentCloud
 from simulator.bluecurrent.model import ChargePoint
 from simulator.server import Simulator
+from simulator.shell import ShellCloud, SimSession, State
 
 REPO = Path(__file__).resolve().parents[2]
 INTEGRATION = REPO / "custom_components" / "blue_current"
@@ -49,6 +62,12 @@ USER_NAME = "Demo"
 USERNAME = "demo"
 PASSWORD = "blue-current-demo"
 TOKEN = "demo-token"
+# The Shell Recharge card: the simulator's default partner credentials, card and EVSEs.
+SHELL_CLIENT_ID = "demo-client"
+SHELL_CLIENT_SECRET = "demo-secret"
+SHELL_CARD = DEMO_SHELL_CARD
+SHELL_EVSE = DEMO_SHELL_EVSES[0]  # where the public session runs; the card's default EVSE
+SHELL_MENU = "shell_recharge"  # the config flow's menu option for a card
 
 START_TIMEOUT = 90.0  # seconds for Home Assistant to answer HTTP and finish starting
 ENTRY_TIMEOUT = 45.0  # seconds for the config entry to load
@@ -140,15 +159,26 @@ def _listen(port: int) -> dict[str, Any]:
     return {"server_host": ["127.0.0.1"], "server_port": port}
 
 
-def demo_cloud(*, sim_port: int, tick: float, seed: int = 0) -> BlueCurrentCloud:
-    """Two charge points on one grid and two charge cards; the first one is charging."""
-    args = parse_args(
+def _demo_args(*, sim_port: int, tick: float, seed: int) -> argparse.Namespace:
+    return parse_args(
         [
             *("--port", str(sim_port), "--token", TOKEN, "--seed", str(seed)),
             *("--charge-points", "2", "--cards", "2", "--tick", str(tick)),
+            *("--shell-client-id", SHELL_CLIENT_ID, "--shell-client-secret", SHELL_CLIENT_SECRET),
+            *("--shell-card", SHELL_CARD),
+            *(arg for evse_id in DEMO_SHELL_EVSES for arg in ("--shell-evse", evse_id)),
         ]
     )
-    cloud = build_cloud(args)
+
+
+def demo_shell_cloud(*, seed: int = 0) -> ShellCloud:
+    """The Shell Recharge API with the demo card and its public EVSEs (no session yet)."""
+    return build_shell_cloud(_demo_args(sim_port=0, tick=0, seed=seed))
+
+
+def demo_cloud(*, sim_port: int, tick: float, seed: int = 0) -> BlueCurrentCloud:
+    """Two charge points on one grid and two charge cards; the first one is charging."""
+    cloud = build_cloud(_demo_args(sim_port=sim_port, tick=tick, seed=seed))
     driveway, garage = cloud.account(TOKEN).charge_points.values()
     driveway.plug_in()
     driveway.start_charging()
@@ -167,6 +197,8 @@ class DemoStack:
     tick: float = 5.0  # simulator seconds per tick; 0: values change only on commands
     console: Path | None = None  # where Home Assistant's console output goes; None: ours
     cloud: BlueCurrentCloud = field(init=False)
+    shell: ShellCloud = field(init=False)
+    shell_session_id: str = field(init=False, default="")  # the public session started first
     token: str = field(init=False, default="")
     _simulator: Simulator | None = field(init=False, default=None)
     _hass: subprocess.Popen[bytes] | None = field(init=False, default=None)
@@ -184,9 +216,19 @@ class DemoStack:
         assert self._simulator is not None
         return self._simulator.bluecurrent_url
 
+    @property
+    def shell_url(self) -> str:
+        """The simulator's Shell Recharge API, as the card's entry stores it."""
+        assert self._simulator is not None
+        return self._simulator.base_url
+
     def charge_point(self, number: int) -> ChargePoint:
         """The simulator's charge point 0 or 1."""
         return list(self.cloud.account(TOKEN).charge_points.values())[number]
+
+    def shell_session(self, session_id: str | None = None) -> SimSession:
+        """A session of the simulated Shell API as it stands now; by default the first one."""
+        return self.shell.session(session_id or self.shell_session_id)
 
     async def __aenter__(self) -> Self:
         """Start everything; on failure stop what started."""
@@ -206,16 +248,18 @@ class DemoStack:
         began = time.monotonic()
         prepare_config(self.config_dir, port=self.port, install=self.install)
         self.cloud = demo_cloud(sim_port=self.sim_port, tick=self.tick)
-        self._simulator = Simulator(bluecurrent=self.cloud)
+        self.shell = demo_shell_cloud()
+        self._simulator = Simulator(bluecurrent=self.cloud, extra=[self.shell])
         await self._simulator.start("127.0.0.1", self.sim_port)
         # A few minutes of charging, so energy and cost are not zero.
         await self.cloud.tick(300)
         self._session = aiohttp.ClientSession(timeout=HTTP_TIMEOUT)
+        self.shell_session_id = await self._start_public_session()
         self._start_hass()
         await self._wait_for_http()
         self.token = await self._onboard()
         await self._wait_until_running()
-        await self._ensure_entry()
+        await self._ensure_entries()
         await self._place_devices()
         _say(f"stack ready in {time.monotonic() - began:.1f} s")
 
@@ -240,6 +284,51 @@ class DemoStack:
         if self._simulator is not None:
             await self._simulator.stop()
             self._simulator = None
+
+    # The Shell Recharge API.
+
+    async def shell_api(
+        self, method: str, path: str, *, params: Mapping[str, str] | None = None, body: Any = None
+    ) -> Any:
+        """Call the simulated Shell API as a partner app would (a token first); the answer."""
+        basic = {"Authorization": aiohttp.encode_basic_auth(SHELL_CLIENT_ID, SHELL_CLIENT_SECRET)}
+        form = {"grant_type": "client_credentials"}
+        async with self._http().post(
+            f"{self.shell_url}/v2/oauth/token", data=form, headers=basic
+        ) as response:
+            if response.status != 200:
+                raise StackError(f"Shell token: HTTP {response.status}: {await response.text()}")
+            access_token = (await response.json())["access_token"]
+        headers = {"Authorization": f"Bearer {access_token}", "RequestId": str(uuid.uuid4())}
+        async with self._http().request(
+            method, f"{self.shell_url}{path}", params=params, json=body, headers=headers
+        ) as response:
+            if response.status not in (200, 202):
+                text = await response.text()
+                raise StackError(f"Shell {method} {path}: HTTP {response.status}: {text[:300]}")
+            return await response.json()
+
+    async def shell_active(self) -> list[str]:
+        """The ids of the demo card's sessions that are not over, as the Shell API lists them."""
+        answer = await self.shell_api(
+            "GET", "/ev/v2/charge-session/active", params={"emaId": SHELL_CARD}
+        )
+        return [item["id"] for item in answer.get("data") or []]
+
+    async def _start_public_session(self) -> str:
+        """Start a session of the demo card at a public EVSE through the Shell API, as another
+        app would; the operator answers at once for this one. Its id."""
+        body = {"evChargeNumber": SHELL_CARD, "evseId": SHELL_EVSE}
+        delay, self.shell.start_delay = self.shell.start_delay, 0.0
+        try:
+            answer = await self.shell_api("POST", "/ev/v2/charge-session/start", body=body)
+            session_id: str = answer["data"][0]["sessionId"]
+            session = self.shell.session(session_id)  # the operator's answer is due now
+        finally:
+            self.shell.start_delay = delay
+        if session.state is not State.STARTED:
+            raise StackError(f"the public Shell session did not start: {session}")
+        return session_id
 
     # Home Assistant.
 
@@ -399,19 +488,28 @@ class DemoStack:
         )
         return found
 
-    async def _ensure_entry(self) -> None:
-        """Add the simulator's account through the config flow, unless it is there."""
-        if not await self.entries():
+    async def card_entry(self) -> dict[str, Any] | None:
+        """The Shell Recharge card's entry (only card entries have options), if there is one."""
+        return next((entry for entry in await self.entries() if entry["supports_options"]), None)
+
+    async def _ensure_entries(self) -> None:
+        """Add the simulator's account and the Shell card through the config flow, and the
+        card's default EVSE through its options flow, unless they are there."""
+        entries = await self.entries()
+        if not any(not entry["supports_options"] for entry in entries):
             await self._add_account()
+        if not any(entry["supports_options"] for entry in entries):
+            await self._add_card()
 
         async def loaded() -> bool:
             entries = await self.entries()
             states = {entry["state"] for entry in entries}
             if states & {"setup_error", "migration_error", "failed_unload"}:
                 raise StackError(f"config entry failed: {entries}")
-            return bool(entries) and states == {"loaded"}
+            return len(entries) >= 2 and states == {"loaded"}
 
-        await self._poll("the Blue Current entry to load", ENTRY_TIMEOUT, loaded)
+        await self._poll("the entries to load", ENTRY_TIMEOUT, loaded)
+        await self._ensure_default_evse()
 
     async def _add_account(self) -> None:
         flow = await self.api(
@@ -433,6 +531,75 @@ class DemoStack:
         )
         if result["type"] != "create_entry":
             raise StackError(f"the config flow did not create an entry: {result}")
+
+    async def _add_card(self) -> None:
+        """The menu's Shell Recharge option, and the card form with the simulator's URL."""
+        flow = await self.api(
+            "POST",
+            "/api/config/config_entries/flow",
+            {"handler": DOMAIN, "show_advanced_options": True},
+        )
+        if flow["type"] != "menu" or SHELL_MENU not in flow["menu_options"]:
+            raise StackError(f"the config flow offers no Shell Recharge card: {flow}")
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        form = await self.api("POST", path, {"next_step_id": SHELL_MENU})
+        if form["type"] != "form":
+            raise StackError(f"no Shell Recharge form: {form}")
+        answer = {
+            "client_id": SHELL_CLIENT_ID,
+            "client_secret": SHELL_CLIENT_SECRET,
+            "environment": "production",
+            "ema_id": SHELL_CARD,
+            "advanced": {"server_url": self.shell_url},
+        }
+        result = await self.api("POST", path, answer)
+        if result["type"] != "create_entry":
+            raise StackError(f"the config flow did not add the Shell card: {result}")
+
+    async def _ensure_default_evse(self) -> None:
+        """Set the card's default EVSE in its options flow, unless one is set; then wait until
+        the card's start button can be pressed (it needs one)."""
+        entry = await self.card_entry()
+        if entry is None:
+            raise StackError("there is no Shell Recharge card entry")
+        flow = await self.api(
+            "POST", "/api/config/config_entries/options/flow", {"handler": entry["entry_id"]}
+        )
+        path = f"/api/config/config_entries/options/flow/{flow['flow_id']}"
+        fields = {field["name"]: field for field in flow.get("data_schema", [])}
+        if "default_evse_id" not in fields:
+            raise StackError(f"the card's options flow asks no default EVSE: {flow}")
+        current = (fields["default_evse_id"].get("description") or {}).get("suggested_value")
+        if current:
+            await self.api("DELETE", path)  # keep what the user chose
+        else:
+            result = await self.api("POST", path, {"default_evse_id": SHELL_EVSE})
+            if result["type"] != "create_entry":
+                raise StackError(f"the options flow did not set the default EVSE: {result}")
+        # The entry reloads after a change; its start button is available once it is back.
+        start_button = (await self.card_entities())["start_session"]
+
+        async def ready() -> bool:
+            url = f"{self.url}/api/states/{start_button}"
+            async with self._http().get(url, headers=self._auth()) as response:
+                if response.status == 404:  # not there while the entry reloads
+                    return False
+                if response.status != 200:
+                    raise StackError(f"{start_button}: HTTP {response.status}")
+                return bool((await response.json())["state"] != "unavailable")
+
+        await self._poll("the Shell card's start button", ENTRY_TIMEOUT, ready)
+
+    async def card_entities(self) -> dict[str, str]:
+        """The card's entity ids by key (session_status, stop_session, ...)."""
+        entry = await self.card_entry()
+        assert entry is not None
+        (registry,) = await self.ws({"type": "config/entity_registry/list"})
+        return {
+            e["unique_id"].rpartition("_")[0]: e["entity_id"]
+            for e in registry
+            if e["config_entry_id"] == entry["entry_id"]
+        }
 
     async def ws(self, *commands: Mapping[str, Any]) -> list[Any]:
         """Send commands over Home Assistant's websocket API, as the frontend does; results."""
@@ -459,8 +626,13 @@ class DemoStack:
 
     async def _place_devices(self) -> None:
         """Give each charge point an area named after it, as a user would: the dashboard
-        then shows them. Devices that already have an area keep it."""
-        devices = [d for d in await self.devices() if d["area_id"] is None and d["serial_number"]]
+        then shows them. Devices that already have an area keep it; the grid and the Shell
+        card (a service, not a place) stay without one and show under Devices."""
+        devices = [
+            d
+            for d in await self.devices()
+            if d["area_id"] is None and d["serial_number"] and d["entry_type"] != "service"
+        ]
         if not devices:
             return
         (areas,) = await self.ws({"type": "config/area_registry/list"})
@@ -502,7 +674,11 @@ async def _develop(args: argparse.Namespace) -> None:
         stopping.cancel()
         starting.result()
         _say(f"Home Assistant: {stack.url}  (user {USERNAME!r}, password {PASSWORD!r})")
-        _say(f"simulator: {stack.server_url}  (API token {TOKEN!r}); Ctrl-C stops both")
+        _say(f"simulator: {stack.server_url}  (API token {TOKEN!r})")
+        _say(
+            f"Shell Recharge API: {stack.shell_url}  (client {SHELL_CLIENT_ID!r}, secret "
+            f"{SHELL_CLIENT_SECRET!r}, card {SHELL_CARD}); Ctrl-C stops both"
+        )
         await stop.wait()
     finally:
         _say("stopping")

@@ -1,10 +1,10 @@
 """Installed as HACS installs it: only custom_components/blue_current, copied into a config
-directory that had nothing else, and a config entry set up through the config flow."""
+directory that had nothing else, and config entries set up through the config flow."""
 
 from __future__ import annotations
 
 from .conftest import E2E
-from .stack import DOMAIN
+from .stack import DOMAIN, SHELL_CARD
 
 BRAND_IMAGES = ("icon.png", "logo.png", "dark_icon.png", "dark_logo.png", "icon@2x.png")
 
@@ -19,21 +19,28 @@ def test_home_assistant_imported_the_copy(e2e: E2E) -> None:
     assert list((copy / "api" / "bluecurrent" / "__pycache__").glob("client.*.pyc"))
 
 
-def test_the_entry_set_up_from_the_copy_works(e2e: E2E) -> None:
+def test_the_entries_set_up_from_the_copy_work(e2e: E2E) -> None:
+    """The account and the Shell Recharge card, each added through the config flow."""
+
     async def check() -> None:
         stack = e2e.stack
-        (entry,) = await stack.entries()
-        assert entry["state"] == "loaded"
-        assert entry["title"] == "user@example.com"
+        entries = {entry["title"]: entry for entry in await stack.entries()}
+        assert sorted(entries) == ["Shell Recharge " + SHELL_CARD, "user@example.com"]
+        assert {entry["state"] for entry in entries.values()} == {"loaded"}
+        assert entries["Shell Recharge " + SHELL_CARD]["supports_options"]
         devices = await stack.devices()
         assert sorted(d["serial_number"] or d["name"] for d in devices) == [
             "BCU100001",
             "BCU100002",
             "GRID-BCU100001",
+            SHELL_CARD,
         ]
         states = {s["entity_id"]: s["state"] for s in await stack.api("GET", "/api/states")}
         assert states["sensor.driveway_activity"] == "charging"
         assert states["sensor.garage_activity"] in {"available", "charging"}
+        card = await stack.card_entities()
+        assert states[card["session_status"]] in {"started", "stopped"}
+        assert states[card["start_session"]] != "unavailable"  # the default EVSE is set
 
     e2e.run(check())
 
