@@ -1,0 +1,54 @@
+"""A smoke run of the benchmark harness (`python -m bench --smoke`), so it cannot rot.
+
+Every scenario runs at tiny sizes against the simulator, with both integrations in their own
+Home Assistant processes; the table must hold a number for core and for ours on every row.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+import re
+import subprocess
+import sys
+
+ROOT = Path(__file__).resolve().parents[2]
+VALUE = re.compile(r"-?[\d,]+(\.\d+)?|yes|no")
+SCENARIOS = ("Steady push", "Set-up", "Requests", "Memory", "Scale")
+
+
+def _rows(readme: str) -> list[list[str]]:
+    """The metric rows of the Markdown table (not the header, not the scenario titles)."""
+    rows = []
+    for line in readme.splitlines():
+        if not line.startswith("| ") or line.startswith(("| **", "| Metric", "|---")):
+            continue
+        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    return rows
+
+
+def test_smoke_run_gives_numbers_for_both(tmp_path: Path) -> None:
+    # Subprocesses must not start coverage of their own: only the tests count for coverage.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+        [sys.executable, "-m", "bench", "--smoke", "--output", str(tmp_path)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-5000:]
+    assert "| Metric | Core | Ours |" in result.stdout
+
+    readme = (tmp_path / "README.md").read_text(encoding="utf-8")
+    for scenario in SCENARIOS:
+        assert f"| **{scenario}" in readme, scenario
+    rows = _rows(readme)
+    assert len(rows) >= 20
+    for metric, core, ours, *_ in rows:
+        assert VALUE.fullmatch(core), (metric, core)
+        assert VALUE.fullmatch(ours), (metric, ours)
+    assert "python -m bench --smoke" in readme
+    assert (tmp_path / "ratios.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
