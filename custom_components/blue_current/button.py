@@ -121,6 +121,8 @@ async def async_setup_entry(
 class ChargePointButton(ChargePointEntity, ButtonEntity):
     """A button that waits for the cloud's verdict and reports a rejection."""
 
+    _status_fields = frozenset[str]()  # a button shows no status
+
     entity_description: ChargePointButtonDescription
 
     async def async_press(self) -> None:

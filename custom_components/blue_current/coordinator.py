@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
+from dataclasses import fields, replace
 from datetime import datetime, timedelta
 import random
 import time
@@ -29,6 +29,7 @@ from .api.bluecurrent import (
     BlueCurrentRateLimitError,
     ChargeCardsEvent,
     ChargePointsEvent,
+    ChargePointStatus,
     Event,
     GridCurrentEvent,
     GridStatus,
@@ -49,6 +50,7 @@ from .data import AccountData, ChargePointData, merge_settings
 type BlueCurrentConfigEntry = ConfigEntry[BlueCurrentCoordinator]
 
 WATCHDOG_INTERVAL = timedelta(seconds=60)
+STATUS_FIELDS = tuple(f.name for f in fields(ChargePointStatus))
 # The cloud does not push a changed list of charge points or cards: ask now and then.
 ACCOUNT_REFRESH_INTERVAL = timedelta(hours=1)
 
@@ -82,7 +84,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self.client = client
         self.data = AccountData()
         self.connected = False
-        self._key_listeners: dict[str, list[CALLBACK_TYPE]] = {}
+        self._key_listeners: dict[str, list[tuple[CALLBACK_TYPE, frozenset[str] | None]]] = {}
         self._structure_listeners: list[CALLBACK_TYPE] = []
         self._last_status_at: dict[str, float] = {}
         self._awaiting_status: set[str] = set()
@@ -234,14 +236,22 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     # Listeners.
 
     @callback
-    def async_add_key_listener(self, key: str, update: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `update` when the charge point or grid with this id changes."""
+    def async_add_key_listener(
+        self, key: str, update: CALLBACK_TYPE, status_fields: frozenset[str] | None = None
+    ) -> CALLBACK_TYPE:
+        """Call `update` when the charge point or grid with this id changes.
+
+        With `status_fields`, a new status of the charge point wakes `update` only when one
+        of those ChargePointStatus fields changed: most pushes change one or two fields, and
+        most entities show none of them.
+        """
+        listener = (update, status_fields)
         listeners = self._key_listeners.setdefault(key, [])
-        listeners.append(update)
+        listeners.append(listener)
 
         @callback
         def remove() -> None:
-            listeners.remove(update)
+            listeners.remove(listener)
 
         return remove
 
@@ -261,9 +271,11 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         for changed in list(self._structure_listeners):
             changed()
 
-    def _notify(self, key: str) -> None:
-        for update in self._key_listeners.get(key, ()):
-            update()
+    def _notify(self, key: str, changed: frozenset[str] | None = None) -> None:
+        """Wake the listeners of a key; with `changed`, only those that show such a field."""
+        for update, shown in self._key_listeners.get(key, ()):
+            if changed is None or shown is None or not shown.isdisjoint(changed):
+                update()
 
     # Events from the cloud.
 
@@ -297,9 +309,13 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if current is None:
             return
         self._last_status_at[evse_id] = time.monotonic()
-        if current.status != event.status:
-            self.data.charge_points[evse_id] = replace(current, status=event.status)
-            self._notify(evse_id)
+        old, new = current.status, event.status
+        if old != new:
+            self.data.charge_points[evse_id] = replace(current, status=new)
+            changed = None
+            if old is not None:
+                changed = frozenset(f for f in STATUS_FIELDS if getattr(old, f) != getattr(new, f))
+            self._notify(evse_id, changed)
         if self._awaiting_status:
             self._awaiting_status.discard(evse_id)
             if not self._awaiting_status:

@@ -28,6 +28,8 @@ class BlueCurrentEntity(CoordinatorEntity[BlueCurrentCoordinator]):
     """
 
     _attr_has_entity_name = True
+    # The ChargePointStatus fields the entity shows (None: all); descriptions may say instead.
+    _status_fields: frozenset[str] | None = None
 
     def __init__(
         self, coordinator: BlueCurrentCoordinator, key: str, description: EntityDescription
@@ -41,8 +43,11 @@ class BlueCurrentEntity(CoordinatorEntity[BlueCurrentCoordinator]):
     async def async_added_to_hass(self) -> None:
         """Subscribe to the pushes for this entity's charge point or grid."""
         await super().async_added_to_hass()
+        status_fields = getattr(self.entity_description, "status_fields", self._status_fields)
         self.async_on_remove(
-            self.coordinator.async_add_key_listener(self._key, self._handle_coordinator_update)
+            self.coordinator.async_add_key_listener(
+                self._key, self._handle_coordinator_update, status_fields
+            )
         )
         self._written = self._shown()
 

@@ -44,6 +44,8 @@ async def async_setup_entry(
 class ChargeCardSelect(ChargePointEntity, SelectEntity, RestoreEntity):
     """Which of the account's cards starts a session; remembered across restarts."""
 
+    _status_fields = frozenset[str]()  # cards and the choice are not part of the status
+
     async def async_added_to_hass(self) -> None:
         """Restore the card chosen before a restart, by uid: a renamed card stays chosen."""
         await super().async_added_to_hass()

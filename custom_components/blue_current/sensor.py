@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from homeassistant.components.sensor import (
@@ -39,9 +39,14 @@ type SensorValue = float | str | datetime | None
 
 @dataclass(frozen=True, kw_only=True)
 class ChargePointSensorDescription(SensorEntityDescription):
-    """A sensor of a charge point; value_fn reads it from the charge point's snapshot."""
+    """A sensor of a charge point; value_fn reads it from the charge point's snapshot.
+
+    status_fields: the ChargePointStatus fields value_fn reads; a status push that changes
+    none of them does not wake the sensor (None: every push does).
+    """
 
     value_fn: Callable[[ChargePointData], SensorValue]
+    status_fields: frozenset[str] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -114,7 +119,10 @@ def _price(key: str, read: Callable[[Tariff], float | None]) -> ChargePointSenso
         key=key,
         translation_key=key,
         entity_category=EntityCategory.DIAGNOSTIC,
-        suggested_display_precision=4,
+        # Diagnostic and rarely changing; off by default keeps large accounts under
+        # Home Assistant's 10,000 entities per entry (bench/README.md, scale).
+        entity_registry_enabled_default=False,
+        suggested_display_precision=4 if "start" not in key else 2,
         value_fn=_tariff(read),
     )
 
@@ -123,7 +131,7 @@ def _current_left(cp: ChargePointData) -> float | None:
     return None if cp.status is None else cp.status.current_left(smart_charging=cp.smart_charging)
 
 
-CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
+_CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     _voltage("actual_v1", lambda s: s.voltage_phase_1, enabled=False),
     _voltage("actual_v2", lambda s: s.voltage_phase_2, enabled=False),
     _voltage("actual_v3", lambda s: s.voltage_phase_3, enabled=False),
@@ -199,6 +207,36 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     _price("price_ex_vat", lambda t: t.price_ex_vat),
     _price("start_price_in_vat", lambda t: t.start_price_in_vat),
     _price("start_price_ex_vat", lambda t: t.start_price_ex_vat),
+)
+
+_VOLTAGES = frozenset({"voltage_phase_1", "voltage_phase_2", "voltage_phase_3"})
+_CURRENTS = frozenset({"current_phase_1", "current_phase_2", "current_phase_3"})
+# What each sensor reads from the status (tests/integration/test_sensor.py checks this).
+_STATUS_FIELDS: dict[str, frozenset[str]] = {
+    "actual_v1": frozenset({"voltage_phase_1"}),
+    "actual_v2": frozenset({"voltage_phase_2"}),
+    "actual_v3": frozenset({"voltage_phase_3"}),
+    "avg_voltage": _VOLTAGES,
+    "actual_p1": frozenset({"current_phase_1"}),
+    "actual_p2": frozenset({"current_phase_2"}),
+    "actual_p3": frozenset({"current_phase_3"}),
+    "avg_current": _CURRENTS,
+    "power": _VOLTAGES | _CURRENTS,
+    "total_kw": _VOLTAGES | _CURRENTS,
+    "actual_kwh": frozenset({"session_energy"}),
+    "total_cost": frozenset({"session_cost"}),
+    "vehicle_status": frozenset({"vehicle_status"}),
+    "activity": frozenset({"activity"}),
+    "max_usage": frozenset({"max_usage"}),
+    "smartcharging_max_usage": frozenset({"smart_charging_max_usage"}),
+    "max_offline": frozenset({"max_offline"}),
+    "current_left": _CURRENTS | {"max_usage", "smart_charging_max_usage"},
+    "start_datetime": frozenset({"session_started"}),
+    "stop_datetime": frozenset({"session_stopped"}),
+    "offline_since": frozenset({"offline_since"}),
+}
+CHARGE_POINT_SENSORS = tuple(
+    replace(d, status_fields=_STATUS_FIELDS.get(d.key, frozenset())) for d in _CHARGE_POINT_SENSORS
 )
 
 

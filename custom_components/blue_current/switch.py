@@ -26,6 +26,7 @@ class ChargePointSwitchDescription(SwitchEntityDescription):
 
     is_on_fn: Callable[[ChargePointData], bool | None]
     writable_fn: Callable[[ChargePointData], bool]
+    status_fields: frozenset[str] = frozenset()  # settings arrive as settings, not status
     set_fn: Callable[[BlueCurrentClient, str, bool], Coroutine[Any, Any, None]]
 
 
@@ -64,6 +65,7 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
     ChargePointSwitchDescription(
         key="block",
         translation_key="block",
+        status_fields=frozenset({"activity"}),
         is_on_fn=_blocked,
         writable_fn=lambda cp: True,
         set_fn=lambda client, evse_id, on: client.block(evse_id, on),

@@ -222,3 +222,15 @@ def test_override_schedules() -> None:
     odd = parser.override_schedule({"schedule_id": "1", "charge_points": "BCU1"})
     assert odd is not None
     assert (odd.charge_points, odd.start_days) == ((), ())
+
+
+def test_timestamp_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from custom_components.blue_current.api.bluecurrent import parse
+
+    monkeypatch.setattr(parse, "_TIMESTAMP_CACHE_SIZE", 1)
+    parser = FrameParser()
+    first = parser.status(_status_frame(start_datetime="20240101 10:00:00"))
+    second = parser.status(_status_frame(start_datetime="20240102 10:00:00"))
+    assert first.session_started == datetime(2024, 1, 1, 10, tzinfo=CLOUD_TIMEZONE)
+    assert second.session_started == datetime(2024, 1, 2, 10, tzinfo=CLOUD_TIMEZONE)
+    assert len(parser._timestamps) == 1

@@ -228,6 +228,7 @@ async def test_vehicle_error_and_block(
     assert _state(hass, "vehicle_status", evse_id) == "no_power"
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_tariff_prices_carry_the_tariff_currency(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, account_entry: MockConfigEntry
 ) -> None:
@@ -243,7 +244,7 @@ async def test_tariff_prices_carry_the_tariff_currency(
     assert await hass.config_entries.async_setup(account_entry.entry_id)
     await hass.async_block_till_done()
 
-    # Diagnostic sensors, enabled by default.
+    # Diagnostic sensors, disabled by default (enabled here).
     assert _unit(hass, "price_in_vat") == "EUR/kWh"
     assert _unit(hass, "price_ex_vat") == "EUR/kWh"
     assert _unit(hass, "start_price_in_vat") == "EUR"
@@ -438,3 +439,102 @@ async def test_available_again_after_reconnect(
     )
     assert _state(hass, "activity") == "available"
     assert float(_state(hass, "grid_avg_current", GRID_ID)) == 2.0
+
+
+def test_each_sensor_declares_every_status_field_it_reads() -> None:
+    """A push that changes a field a sensor does not declare must not change its value.
+
+    Otherwise the coordinator would skip waking it and it would show a stale value.
+    """
+    from datetime import UTC, datetime, timedelta
+    from typing import Any
+
+    from custom_components.blue_current.api.bluecurrent import (
+        Activity,
+        ChargePoint,
+        ChargePointSettings,
+        ChargePointStatus,
+        VehicleStatus,
+    )
+    from custom_components.blue_current.data import ChargePointData
+    from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    base: dict[str, Any] = {
+        "evse_id": "BCU1",
+        "activity": Activity.CHARGING,
+        "vehicle_status": VehicleStatus.READY,
+        "session_started": moment,
+        "session_stopped": moment,
+        "offline_since": moment,
+    }
+    other: dict[str, Any] = {
+        "activity": Activity.AVAILABLE,
+        "vehicle_status": VehicleStatus.STANDBY,
+        "session_started": moment + timedelta(hours=1),
+        "session_stopped": moment + timedelta(hours=1),
+        "offline_since": moment + timedelta(hours=1),
+    }
+    numbers = [f for f in ChargePointStatus.__dataclass_fields__ if f not in base]
+    for number, name in enumerate(numbers):
+        base[name] = 10.0 + number
+    info = ChargePoint(
+        evse_id="BCU1",
+        name="",
+        model_type=None,
+        chargepoint_type=None,
+        activity=None,
+        settings=ChargePointSettings(smart_charging=True),
+        tariff=None,
+        default_card=None,
+        latitude=None,
+        longitude=None,
+    )
+
+    def value(description: Any, fields: dict[str, Any]) -> object:
+        status = ChargePointStatus(**fields)
+        return description.value_fn(
+            ChargePointData(info=info, settings=info.settings, status=status)
+        )
+
+    checked = 0
+    for description in CHARGE_POINT_SENSORS:
+        assert description.status_fields is not None, description.key
+        for name in ChargePointStatus.__dataclass_fields__:
+            if name == "evse_id" or name in description.status_fields:
+                continue
+            changed = {**base, name: other.get(name, 99.0)}
+            assert value(description, changed) == value(description, base), (
+                f"{description.key} reads {name} without declaring it"
+            )
+            checked += 1
+        # And what it declares does move it (so the declaration is not too wide for nothing).
+        moved = [
+            name
+            for name in description.status_fields
+            if value(description, {**base, name: other.get(name, 99.0)}) != value(description, base)
+        ]
+        assert moved or not description.status_fields, description.key
+    assert checked > 100
+
+
+async def test_a_push_wakes_only_what_changed(
+    hass: HomeAssistant, setup_account: MockConfigEntry, bc_cloud: BlueCurrentCloud
+) -> None:
+    coordinator = setup_account.runtime_data
+    woken: list[str] = []
+    for name, fields in (
+        ("energy", frozenset({"session_energy"})),
+        ("activity", frozenset({"activity"})),
+        ("everything", None),
+    ):
+        setup_account.async_on_unload(
+            coordinator.async_add_key_listener(
+                EVSE_IDS[0], lambda name=name: woken.append(name), fields
+            )
+        )
+    charge_point = bc_cloud.charge_point(EVSE_IDS[0])
+    charge_point.actual_kwh += 1.5
+    await bc_cloud.push_status(EVSE_IDS[0])
+    await wait_for(hass, lambda: woken, "a wake-up")
+    assert sorted(woken) == ["energy", "everything"]

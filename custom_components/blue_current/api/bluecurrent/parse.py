@@ -33,6 +33,7 @@ _LOGGER = logging.getLogger(__name__)
 # The cloud's timestamps are Amsterdam wall-clock time unless they carry an offset.
 CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 _WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
+_TIMESTAMP_CACHE_SIZE = 4096  # a few per charge point; cleared when full
 
 type Raw = Mapping[str, Any]
 
@@ -43,6 +44,7 @@ class FrameParser:
     def __init__(self) -> None:
         """Start with nothing reported."""
         self._reported: set[tuple[str, str]] = set()
+        self._timestamps: dict[str, datetime | None] = {}
 
     def _report(self, field: str, problem: str, value: object) -> None:
         if (field, problem) in self._reported:
@@ -113,6 +115,14 @@ class FrameParser:
         if not isinstance(value, str):
             self._report(key, "not a timestamp", value)
             return None
+        # Every status repeats the session's timestamps: parse each text once.
+        if value not in self._timestamps:
+            if len(self._timestamps) >= _TIMESTAMP_CACHE_SIZE:
+                self._timestamps.clear()
+            self._timestamps[value] = self._parse_timestamp(key, value)
+        return self._timestamps[value]
+
+    def _parse_timestamp(self, key: str, value: str) -> datetime | None:
         for fmt in _WIRE_FORMATS:
             try:
                 parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
