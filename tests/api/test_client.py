@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 import logging
 import socket
@@ -18,6 +18,7 @@ from custom_components.blue_current.api.bluecurrent import (
     BlueCurrentAlreadyConnectedError,
     BlueCurrentAuthError,
     BlueCurrentClient,
+    BlueCurrentCommandError,
     BlueCurrentCommandRejectedError,
     BlueCurrentCommandTimeoutError,
     BlueCurrentConnectionClosedError,
@@ -58,7 +59,7 @@ class Recorder:
     """The events a running client delivered."""
 
     task: asyncio.Task[None]
-    events: list[Event] = field(default_factory=list)
+    events: list[Event]
 
     def of[T](self, kind: type[T]) -> list[T]:
         return [event for event in self.events if isinstance(event, kind)]
@@ -78,8 +79,8 @@ async def running(
 
     With `cloud`, wait until the cloud has seen HELLO too: only then does it push to us.
     """
-    recorder = Recorder(task=asyncio.get_running_loop().create_future())  # type: ignore[arg-type]
-    recorder.task = asyncio.create_task(client.run(recorder.events.append, on_open))
+    events: list[Event] = []
+    recorder = Recorder(asyncio.create_task(client.run(events.append, on_open)), events)
     await wait_until(lambda: client.connected or recorder.task.done())
     if cloud is not None:
         await wait_until(lambda: cloud.main_connections > 0)
@@ -281,13 +282,13 @@ async def test_negative_verdicts(
     client: BlueCurrentClient,
     cloud: BlueCurrentCloud,
     outcome: Outcome,
-    error: type[Exception],
+    error: type[BlueCurrentCommandError],
 ) -> None:
     cloud.set_verdict("REBOOT", outcome, delay=0.05)
     async with running(client):
         with pytest.raises(error) as caught:
             await client.reboot(EVSE)
-        assert caught.value.evse_id == EVSE  # type: ignore[attr-defined]
+        assert caught.value.evse_id == EVSE
         assert cloud.charge_point(EVSE).reboots == 0
         # The connection is still good for the next command.
         cloud.set_verdict("REBOOT", Outcome.ACCEPTED)

@@ -22,6 +22,7 @@ from custom_components.blue_current import coordinator as coordinator_module
 from custom_components.blue_current.const import CONF_SERVER_URL, DOMAIN
 from custom_components.blue_current.coordinator import reconnect_delay
 from simulator.bluecurrent import BlueCurrentCloud
+from simulator.bluecurrent.connection import Connection
 from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.server import Simulator
 
@@ -186,7 +187,7 @@ async def test_setup_gives_up_after_the_timeout(
     # The token is validated, then the cloud stops answering: no charge points arrive.
     original = bc_cloud._on_frame
 
-    async def answer_only_validation(connection, text):  # type: ignore[no-untyped-def]
+    async def answer_only_validation(connection: Connection, text: str) -> None:
         if "VALIDATE_API_TOKEN" in text:
             await original(connection, text)
 

@@ -629,9 +629,9 @@ class BlueCurrentClient:
         return schedule
 
 
-def _decode(data: object) -> Frame:
+def _decode(data: str | bytes) -> Frame:
     try:
-        frame = json.loads(data)  # type: ignore[arg-type]
+        frame = json.loads(data)
     except (TypeError, ValueError) as err:
         raise BlueCurrentProtocolError("not JSON") from err
     if not isinstance(frame, dict):
