@@ -203,3 +203,19 @@ async def call_while_time_passes(
         await move_time(hass, freezer, 1)
         passed += 1
     return await call
+
+
+def state_of(hass: HomeAssistant, key: str, platform: str = "sensor") -> str:
+    """The state of one of the card's entities, by its key."""
+    state = hass.states.get(entity_id(key, platform))
+    assert state is not None, key
+    return state.state
+
+
+async def call_action(hass: HomeAssistant, service: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Call one of the integration's actions and return its response."""
+    response = await hass.services.async_call(
+        DOMAIN, service, data, blocking=True, return_response=True
+    )
+    assert response is not None
+    return dict(response)

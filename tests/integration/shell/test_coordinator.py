@@ -28,34 +28,21 @@ from .conftest import (
     EVSE_ID,
     OTHER_EVSE_ID,
     active_polls,
-    entity_id,
+    call_action,
     move_time,
     paths,
+    state_of,
 )
 
 
 async def _start(hass: HomeAssistant, device_id: str) -> dict[str, object]:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "start_public_charge_session",
-        {ATTR_DEVICE_ID: device_id},
-        blocking=True,
-        return_response=True,
-    )
-    assert response is not None
-    return dict(response)
+    return await call_action(hass, "start_public_charge_session", {ATTR_DEVICE_ID: device_id})
 
 
 async def _stop(hass: HomeAssistant, device_id: str) -> None:
     await hass.services.async_call(
         DOMAIN, "stop_public_charge_session", {ATTR_DEVICE_ID: device_id}, blocking=True
     )
-
-
-def _state(hass: HomeAssistant, key: str, platform: str = "sensor") -> str:
-    state = hass.states.get(entity_id(key, platform))
-    assert state is not None, key
-    return state.state
 
 
 async def test_polling_cadence(
@@ -71,19 +58,19 @@ async def test_polling_cadence(
 
     response = await _start(hass, card_device_id)
     assert response["state"] == "start_requested"
-    assert _state(hass, "session_status") == "start_requested"
+    assert state_of(hass, "session_status") == "start_requested"
     await move_time(hass, frozen, 100)
     # At 130 right after the start; 5 s apart until the operator started it (12 s); a minute.
     assert active_polls(shell_cloud)[3:] == [130, 135, 140, 145, 205]
-    assert _state(hass, "session_status") == "started"
-    assert _state(hass, "charging", "binary_sensor") == "on"
+    assert state_of(hass, "session_status") == "started"
+    assert state_of(hass, "charging", "binary_sensor") == "on"
 
     await _stop(hass, card_device_id)
-    assert _state(hass, "session_status") == "stop_requested"
+    assert state_of(hass, "session_status") == "stop_requested"
     await move_time(hass, frozen, 80)
     assert active_polls(shell_cloud)[8:] == [230, 235, 240, 300]
-    assert _state(hass, "session_status") == "stopped"
-    assert _state(hass, "charging", "binary_sensor") == "off"
+    assert state_of(hass, "session_status") == "stopped"
+    assert state_of(hass, "charging", "binary_sensor") == "off"
 
 
 def _gaps(polls: list[float]) -> list[float]:
@@ -109,8 +96,8 @@ async def test_fast_polling_ends_after_three_minutes(
     assert polls[0] == 10
     assert fast == list(range(10, 190, 5))
     assert gaps[len(fast) :] == [60, 60]
-    assert _state(hass, "session_status") == "start_requested"
-    assert _state(hass, "last_error") == "start_not_confirmed"
+    assert state_of(hass, "session_status") == "start_requested"
+    assert state_of(hass, "last_error") == "start_not_confirmed"
     assert setup_shell.runtime_data.following == ()
 
 
@@ -123,13 +110,13 @@ async def test_rate_limit_waits_for_retry_after(
 ) -> None:
     shell_cloud.fail_next(429, 120, route="active")
     await move_time(hass, frozen, 61)
-    assert _state(hass, "session_status") == "unavailable"
+    assert state_of(hass, "session_status") == "unavailable"
     assert "The Shell API rate limit was reached; try again in 120 seconds" in caplog.text
 
     await move_time(hass, frozen, 200)
     # Nothing before the 120 s are over; then the minute again.
     assert active_polls(shell_cloud) == [0, 60, 181, 241]
-    assert _state(hass, "session_status") == "idle"
+    assert state_of(hass, "session_status") == "idle"
     assert "Fetching blue_current Shell Recharge card data recovered" in caplog.text
 
 
@@ -160,8 +147,8 @@ async def test_rate_limited_command_pauses_polling(
 
     await move_time(hass, frozen, 80)
     assert active_polls(shell_cloud) == [0, 120]
-    assert _state(hass, "session_status") == "idle"
-    assert _state(hass, "last_error") == "rate_limited"
+    assert state_of(hass, "session_status") == "idle"
+    assert state_of(hass, "last_error") == "rate_limited"
 
 
 async def test_rate_limit_while_following(
@@ -177,7 +164,7 @@ async def test_rate_limit_while_following(
     await move_time(hass, frozen, 100)
 
     assert active_polls(shell_cloud)[1:] == [10, 15, 36, 96]
-    assert _state(hass, "session_status") == "started"
+    assert state_of(hass, "session_status") == "started"
 
 
 async def test_session_ends_by_itself(
@@ -190,23 +177,23 @@ async def test_session_ends_by_itself(
     """The cable is pulled: the session leaves the active list; how it ended is asked once."""
     response = await _start(hass, card_device_id)
     await move_time(hass, frozen, 20)
-    assert _state(hass, "session_status") == "started"
-    assert _state(hass, "session_started") == "2026-05-01T10:00:12+00:00"
-    assert _state(hass, "session_evse_id") == EVSE_ID
+    assert state_of(hass, "session_status") == "started"
+    assert state_of(hass, "session_started") == "2026-05-01T10:00:12+00:00"
+    assert state_of(hass, "session_evse_id") == EVSE_ID
 
     await move_time(hass, frozen, 10)
     shell_cloud.end_session(str(response["session_id"]))
     await move_time(hass, frozen, 60)
 
-    assert _state(hass, "session_status") == "stopped"
-    assert _state(hass, "session_stopped") == "2026-05-01T10:00:30+00:00"
-    assert _state(hass, "charging", "binary_sensor") == "off"
-    assert _state(hass, "active_sessions") == "0"
+    assert state_of(hass, "session_status") == "stopped"
+    assert state_of(hass, "session_stopped") == "2026-05-01T10:00:30+00:00"
+    assert state_of(hass, "charging", "binary_sensor") == "off"
+    assert state_of(hass, "active_sessions") == "0"
     assert paths(shell_cloud).count("retrieve") == 1
     # The ended session stays on show; later polls ask nothing more about it.
     await move_time(hass, frozen, 60)
     assert paths(shell_cloud).count("retrieve") == 1
-    assert _state(hass, "session_evse_id") == EVSE_ID
+    assert state_of(hass, "session_evse_id") == EVSE_ID
 
 
 async def test_session_forgotten_by_the_api(
@@ -222,8 +209,8 @@ async def test_session_forgotten_by_the_api(
     shell_cloud.fail_next(404, route="retrieve")
     await move_time(hass, frozen, 60)
 
-    assert _state(hass, "session_status") == "stopped"
-    assert _state(hass, "session_stopped") == "unknown"
+    assert state_of(hass, "session_status") == "stopped"
+    assert state_of(hass, "session_stopped") == "unknown"
 
 
 async def test_session_started_elsewhere(
@@ -244,10 +231,10 @@ async def test_session_started_elsewhere(
         await other_app.start(EMA_ID, OTHER_EVSE_ID)
     await move_time(hass, frozen, 60)
 
-    assert _state(hass, "session_status") == "started"
-    assert _state(hass, "session_evse_id") == OTHER_EVSE_ID
-    assert _state(hass, "active_sessions") == "1"
-    assert _state(hass, "stop_session", "button") == "unknown"
+    assert state_of(hass, "session_status") == "started"
+    assert state_of(hass, "session_evse_id") == OTHER_EVSE_ID
+    assert state_of(hass, "active_sessions") == "1"
+    assert state_of(hass, "stop_session", "button") == "unknown"
 
 
 async def test_refused_credentials_while_polling_start_reauth(
@@ -260,7 +247,7 @@ async def test_refused_credentials_while_polling_start_reauth(
     shell_cloud.fail_next(401, route="token", times=2)
     await move_time(hass, frozen, 61)
 
-    assert _state(hass, "session_status") == "unavailable"
+    assert state_of(hass, "session_status") == "unavailable"
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["step_id"] for flow in flows] == ["shell_reauth_confirm"]
 
@@ -274,8 +261,8 @@ async def test_api_failure_makes_entities_unavailable_once(
 ) -> None:
     shell_cloud.fail_next(503, route="active", times=2)
     await move_time(hass, frozen, 121)
-    assert _state(hass, "session_status") == "unavailable"
-    assert _state(hass, "start_session", "button") == "unavailable"
+    assert state_of(hass, "session_status") == "unavailable"
+    assert state_of(hass, "start_session", "button") == "unavailable"
     # One line for the two failed polls (the debug traceback aside).
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
     failures = [m for m in errors if "Could not read the sessions" in m]
@@ -283,5 +270,5 @@ async def test_api_failure_makes_entities_unavailable_once(
     assert "HTTP 503 E0014" in failures[0]
 
     await move_time(hass, frozen, 60)
-    assert _state(hass, "session_status") == "idle"
-    assert _state(hass, "start_session", "button") == "unknown"
+    assert state_of(hass, "session_status") == "idle"
+    assert state_of(hass, "start_session", "button") == "unknown"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -32,29 +31,17 @@ from .conftest import (
     START_DELAY,
     UNKNOWN_EMA_ID,
     UNKNOWN_EVSE_ID,
+    call_action,
     call_while_time_passes,
     card_data,
     entity_id,
     move_time,
     paths,
+    state_of,
 )
 
 START = "start_public_charge_session"
 STOP = "stop_public_charge_session"
-
-
-async def _call(hass: HomeAssistant, service: str, data: dict[str, Any]) -> dict[str, Any]:
-    response = await hass.services.async_call(
-        DOMAIN, service, data, blocking=True, return_response=True
-    )
-    assert response is not None
-    return dict(response)
-
-
-def _last_error(hass: HomeAssistant) -> str:
-    state = hass.states.get(entity_id("last_error"))
-    assert state is not None
-    return state.state
 
 
 def _coordinator(entry: MockConfigEntry) -> ShellCoordinator:
@@ -85,13 +72,13 @@ async def test_start_and_wait_until_started(
     assert shell_cloud.session(str(session_id)).evse_id == OTHER_EVSE_ID
     start = next(r for r in shell_cloud.requests if r.path.endswith("/start"))
     assert json.loads(start.body) == {"evChargeNumber": EMA_ID, "evseId": OTHER_EVSE_ID}
-    assert _last_error(hass) == "none"
+    assert state_of(hass, "last_error") == "none"
 
 
 async def test_start_without_waiting_uses_the_default_evse(
     hass: HomeAssistant, shell_cloud: ShellCloud, card_device_id: str
 ) -> None:
-    response = await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+    response = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert response["evse_id"] == EVSE_ID
     assert response["state"] == "start_requested"
@@ -103,7 +90,7 @@ async def test_start_response_before_the_first_poll_saw_it(
 ) -> None:
     """The poll right after the start fails: the answer still names the session."""
     shell_cloud.fail_next(500, route="active")
-    response = await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+    response = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert response["state"] == "start_requested"
     assert paths(shell_cloud)[-2:] == ["start", "active"]
@@ -114,7 +101,7 @@ async def test_start_without_any_evse(
 ) -> None:
     hass.config_entries.async_update_entry(setup_shell, options={})
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
     assert raised.value.translation_key == "shell_no_evse_id"
 
 
@@ -123,7 +110,7 @@ async def test_start_with_a_malformed_evse_id(
 ) -> None:
     sent = len(shell_cloud.requests)
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": "socket 4"})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": "socket 4"})
     assert raised.value.translation_key == "shell_invalid_evse_id"
     assert raised.value.translation_placeholders == {"evse_id": "socket 4"}
     assert len(shell_cloud.requests) == sent
@@ -160,7 +147,7 @@ async def test_operator_refuses_the_start(
     assert placeholders["evse_id"] == EVSE_ID
     if translation_key == "shell_start_failed":
         assert placeholders["error"] == "InternalError: Operator says no"
-    assert _last_error(hass) == last_error
+    assert state_of(hass, "last_error") == last_error
     assert hass.states.get(entity_id("session_status")).state == "failed_to_start"
 
 
@@ -183,7 +170,7 @@ async def test_start_evse_in_use(
         "EVSE NL*TNM*E02003451*0 is in use by another session; "
         "Shell Recharge did not start charging"  # Home Assistant drops the final full stop
     )
-    assert _last_error(hass) == "evse_in_use"
+    assert state_of(hass, "last_error") == "evse_in_use"
     # The first session still charges, and the sensors show it, not the refused one.
     assert hass.states.get(entity_id("session_status")).state == "started"
     assert hass.states.get(entity_id("charging", "binary_sensor")).state == "on"
@@ -205,18 +192,18 @@ async def test_start_car_not_connected(
     assert str(raised.value) == (
         "No car is connected to EVSE NL*TNM*E02003451*0. Plug in the cable, then start again"
     )
-    assert _last_error(hass) == "ev_not_connected"
+    assert state_of(hass, "last_error") == "ev_not_connected"
 
 
 async def test_start_unknown_evse(
     hass: HomeAssistant, shell_cloud: ShellCloud, card_device_id: str
 ) -> None:
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": UNKNOWN_EVSE_ID})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": UNKNOWN_EVSE_ID})
 
     assert raised.value.translation_key == "shell_unknown_evse"
     assert raised.value.translation_placeholders == {"evse_id": UNKNOWN_EVSE_ID}
-    assert _last_error(hass) == "unknown_evse"
+    assert state_of(hass, "last_error") == "unknown_evse"
 
 
 async def test_start_with_a_card_shell_does_not_know(
@@ -238,7 +225,7 @@ async def test_start_with_a_card_shell_does_not_know(
     assert device is not None
 
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: device.id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: device.id})
     assert raised.value.translation_key == "shell_unknown_card"
 
 
@@ -265,7 +252,7 @@ async def test_start_refused_by_the_api(
 ) -> None:
     shell_cloud.fail_next(status, retry_after, route="start")
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == translation_key
     if placeholders is not None:
@@ -273,7 +260,7 @@ async def test_start_refused_by_the_api(
     else:
         error = (raised.value.translation_placeholders or {})["error"]
         assert error.startswith(f"Shell start: HTTP {status}")
-    assert _last_error(hass) == last_error
+    assert state_of(hass, "last_error") == last_error
 
 
 async def test_start_refused_credentials(
@@ -283,10 +270,10 @@ async def test_start_refused_credentials(
     shell_cloud.revoke_tokens()
     shell_cloud.fail_next(401, route="token", times=2)
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == "shell_auth_failed"
-    assert _last_error(hass) == "auth_failed"
+    assert state_of(hass, "last_error") == "auth_failed"
 
 
 async def test_start_unreadable_answer(
@@ -294,11 +281,11 @@ async def test_start_unreadable_answer(
 ) -> None:
     shell_cloud.corrupt_next(Corruption.BAD_JSON, route="start")
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == "shell_cannot_connect"
     assert raised.value.translation_placeholders == {"error": "The start answer is not valid JSON"}
-    assert _last_error(hass) == "cannot_connect"
+    assert state_of(hass, "last_error") == "cannot_connect"
 
 
 async def test_start_api_unreachable(
@@ -306,7 +293,7 @@ async def test_start_api_unreachable(
 ) -> None:
     await shell_simulator.stop()
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == "shell_cannot_connect"
     assert "Cannot reach the Shell API" in str(raised.value)
@@ -325,7 +312,7 @@ async def test_start_not_confirmed_in_three_minutes(
         )
 
     assert raised.value.translation_key == "shell_start_not_confirmed"
-    assert _last_error(hass) == "start_not_confirmed"
+    assert state_of(hass, "last_error") == "start_not_confirmed"
     assert hass.states.get(entity_id("session_status")).state == "start_requested"
 
 
@@ -336,13 +323,13 @@ async def test_a_later_success_clears_the_last_error(
     card_device_id: str,
 ) -> None:
     with pytest.raises(HomeAssistantError):
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": UNKNOWN_EVSE_ID})
-    assert _last_error(hass) == "unknown_evse"
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": UNKNOWN_EVSE_ID})
+    assert state_of(hass, "last_error") == "unknown_evse"
 
     await call_while_time_passes(
         hass, frozen, START, {ATTR_DEVICE_ID: card_device_id, "wait": True}
     )
-    assert _last_error(hass) == "none"
+    assert state_of(hass, "last_error") == "none"
 
 
 # Stopping.
@@ -359,7 +346,7 @@ async def test_stop_the_active_session(
     )
     assert started is not None
 
-    response = await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
+    response = await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
 
     assert response == {"session_id": started["session_id"], "state": "stop_requested"}
     stop = next(r for r in shell_cloud.requests if r.path.endswith("/stop"))
@@ -375,19 +362,21 @@ async def test_stop_a_named_session_of_several(
     shell_cloud: ShellCloud,
     card_device_id: str,
 ) -> None:
-    first = await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
-    second = await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": OTHER_EVSE_ID})
+    first = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
+    second = await call_action(
+        hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": OTHER_EVSE_ID}
+    )
     await move_time(hass, frozen, START_DELAY + 5)
     assert hass.states.get(entity_id("active_sessions")).state == "2"
 
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
     assert raised.value.translation_key == "shell_several_sessions"
     names = (raised.value.translation_placeholders or {})["sessions"]
     assert str(first["session_id"]) in names
     assert str(second["session_id"]) in names
 
-    response = await _call(
+    response = await call_action(
         hass,
         STOP,
         {ATTR_DEVICE_ID: card_device_id, "session_id": str(first["session_id"]).upper()},
@@ -402,7 +391,7 @@ async def test_stop_without_a_session(
     hass: HomeAssistant, shell_cloud: ShellCloud, card_device_id: str
 ) -> None:
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
     assert raised.value.translation_key == "shell_no_session"
 
 
@@ -410,7 +399,7 @@ async def test_stop_a_malformed_session_id(
     hass: HomeAssistant, shell_cloud: ShellCloud, card_device_id: str
 ) -> None:
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id, "session_id": "last-one"})
+        await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id, "session_id": "last-one"})
     assert raised.value.translation_key == "shell_invalid_session_id"
 
 
@@ -419,10 +408,10 @@ async def test_stop_an_unknown_session(
 ) -> None:
     unknown = "c3e332f0-1bb2-4f50-a96b-e075bbb71e68"
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id, "session_id": unknown})
+        await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id, "session_id": unknown})
     assert raised.value.translation_key == "shell_session_not_found"
     assert raised.value.translation_placeholders == {"session_id": unknown}
-    assert _last_error(hass) == "session_not_found"
+    assert state_of(hass, "last_error") == "session_not_found"
 
 
 async def test_stop_and_wait_until_stopped(
@@ -467,7 +456,7 @@ async def test_stop_refused_by_the_operator(
         "error": "SessionInvalid: Cannot stop",
     }
     assert hass.states.get(entity_id("session_status")).state == "failed_to_stop"
-    assert _last_error(hass) == "stop_failed"
+    assert state_of(hass, "last_error") == "stop_failed"
     # A failed stop leaves the car charging: it can be stopped again.
     assert hass.states.get(entity_id("charging", "binary_sensor")).state == "on"
     assert hass.states.get(entity_id("stop_session", "button")).state != "unavailable"
@@ -489,7 +478,7 @@ async def test_stop_not_confirmed(
         )
 
     assert raised.value.translation_key == "shell_stop_not_confirmed"
-    assert _last_error(hass) == "stop_not_confirmed"
+    assert state_of(hass, "last_error") == "stop_not_confirmed"
     assert hass.states.get(entity_id("session_status")).state == "stop_requested"
 
 
@@ -505,11 +494,11 @@ async def test_stop_while_a_start_is_awaited(
     shell_cloud.start_delay = 120
     # Not a Home Assistant task: waiting for those would wait for this one too.
     waiting = asyncio.create_task(
-        _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
+        call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
     )
     await wait_for(hass, lambda: coordinator.following, "the start")
 
-    response = await _call(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
+    response = await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
 
     with pytest.raises(HomeAssistantError) as raised:
         await waiting
@@ -517,7 +506,7 @@ async def test_stop_while_a_start_is_awaited(
     assert coordinator.following == (response["session_id"],)
     await move_time(hass, frozen, 15)
     assert hass.states.get(entity_id("session_status")).state == "stopped"
-    assert _last_error(hass) == "none"
+    assert state_of(hass, "last_error") == "none"
 
 
 async def test_operator_answers_at_once(
@@ -525,7 +514,7 @@ async def test_operator_answers_at_once(
 ) -> None:
     """The first poll after the start already sees it started: nothing left to wait for."""
     shell_cloud.start_delay = 0
-    response = await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
+    response = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
     assert response["state"] == "started"
 
 
@@ -543,7 +532,7 @@ async def test_started_session_vanishes(
             hass, frozen, START, {ATTR_DEVICE_ID: card_device_id, "wait": True}
         )
     assert raised.value.translation_key == "shell_start_not_confirmed"
-    assert _last_error(hass) == "session_not_found"
+    assert state_of(hass, "last_error") == "session_not_found"
 
 
 # Which device.
@@ -552,7 +541,7 @@ async def test_started_session_vanishes(
 async def test_unknown_device(hass: HomeAssistant, setup_shell: MockConfigEntry) -> None:
     for service in (START, STOP):
         with pytest.raises(ServiceValidationError) as raised:
-            await _call(hass, service, {ATTR_DEVICE_ID: "no-such-device"})
+            await call_action(hass, service, {ATTR_DEVICE_ID: "no-such-device"})
         assert raised.value.translation_key == "shell_invalid_device"
 
 
@@ -565,7 +554,7 @@ async def test_device_of_another_integration(
         config_entry_id=other.entry_id, identifiers={("other", "thing")}
     )
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: device.id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: device.id})
     assert raised.value.translation_key == "shell_invalid_device"
 
 
@@ -575,7 +564,7 @@ async def test_card_not_loaded(
     await hass.config_entries.async_unload(setup_shell.entry_id)
     assert setup_shell.state is ConfigEntryState.NOT_LOADED
     with pytest.raises(ServiceValidationError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
     assert raised.value.translation_key == "shell_not_loaded"
 
 
@@ -596,7 +585,7 @@ async def test_unload_releases_a_waiting_start(
 
     task = hass.async_create_task(unload_once_following())
     with pytest.raises(HomeAssistantError) as raised:
-        await _call(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
     await task
     assert raised.value.translation_key == "shell_start_not_confirmed"
     assert not coordinator.following
