@@ -83,7 +83,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         super().__init__(hass, LOGGER, config_entry=entry, name=DOMAIN, always_update=False)
         self.client = client
         self.data = AccountData()
-        self.connected = False
+        # Until the charge points arrive nothing is known: entities start unavailable.
+        self.last_update_success = False
         self._key_listeners: dict[str, list[tuple[CALLBACK_TYPE, frozenset[str] | None]]] = {}
         self._structure_listeners: list[CALLBACK_TYPE] = []
         self._last_status_at: dict[str, float] = {}
@@ -94,6 +95,11 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._was_connected = False
         self._selected_cards: dict[str, str] = {}
         self._fresh_connection = True
+
+    @property
+    def connected(self) -> bool:
+        """Whether the connection is up and the charge points are known."""
+        return self.last_update_success
 
     # Lifecycle.
 
@@ -189,7 +195,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def _mark_connected(self) -> None:
         if self.connected:
             return
-        self.connected = self.last_update_success = True
+        self.last_update_success = True
         if self._was_connected:
             LOGGER.info("Connection to Blue Current (%s) is back", self.config_entry.title)
         self._was_connected = True
@@ -200,7 +206,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def _mark_disconnected(self, reason: str) -> None:
         if not self.connected:
             return
-        self.connected = self.last_update_success = False
+        self.last_update_success = False
         LOGGER.info("Connection to Blue Current (%s) lost: %s", self.config_entry.title, reason)
         self.async_update_listeners()
 

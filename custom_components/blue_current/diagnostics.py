@@ -104,7 +104,6 @@ def _account_diagnostics(
         "connection": {
             "connected": coordinator.connected,
             "socket_open": coordinator.client.connected,
-            "last_update_success": coordinator.last_update_success,
         },
         "charge_points": {
             evse_id: asdict(charge_point) for evse_id, charge_point in data.charge_points.items()

@@ -45,7 +45,6 @@ async def test_diagnostics(
     assert diagnostics["connection"] == {
         "connected": True,
         "socket_open": True,
-        "last_update_success": True,
     }
     entry = diagnostics["entry"]
     assert isinstance(entry, dict)
@@ -127,7 +126,6 @@ async def test_diagnostics_while_disconnected(
     assert diagnostics["connection"] == {
         "connected": False,
         "socket_open": False,
-        "last_update_success": False,
     }
     charge_points = diagnostics["charge_points"]
     assert isinstance(charge_points, dict)
