@@ -11,6 +11,11 @@ import os
 from pathlib import Path
 import platform
 
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedLocator, NullLocator
+
 from .results import Row
 
 CHART = "ratios.png"
@@ -90,17 +95,11 @@ def _findings(rows: Sequence[Row]) -> list[str]:
 
 def chart(rows: Sequence[Row], path: Path) -> None:
     """Horizontal bars of ours/core (log scale), 1 = as costly as core; targets marked."""
-    import matplotlib  # noqa: PLC0415
-
-    matplotlib.use("Agg")
-    from matplotlib.lines import Line2D  # noqa: PLC0415
-    from matplotlib.patches import Patch  # noqa: PLC0415
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-    from matplotlib.ticker import FixedLocator, NullLocator  # noqa: PLC0415
-
     charted = [r for r in rows if r.chart and not math.isnan(r.ratio) and r.ratio > 0]
     colors = {True: "#2e7d32", False: "#c62828", None: "#1565c0"}
-    figure, axes = plt.subplots(figsize=(8.5, 0.45 * len(charted) + 1.8))
+    # A bare Figure draws with Agg and needs no GUI backend (no pyplot state).
+    figure = Figure(figsize=(8.5, 0.45 * len(charted) + 1.8))
+    axes = figure.subplots()
     positions = list(range(len(charted)))
     axes.barh(positions, [r.ratio for r in charted], color=[colors[r.met] for r in charted])
     axes.set_yticks(positions, [r.chart for r in charted])
@@ -139,7 +138,6 @@ def chart(rows: Sequence[Row], path: Path) -> None:
     axes.set_title("blue_current: ours next to Home Assistant's own")
     figure.tight_layout()
     figure.savefig(path, dpi=110)
-    plt.close(figure)
 
 
 def readme(
