@@ -337,8 +337,28 @@ class BlueCurrentConfigFlow(ConfigFlow, domain=DOMAIN):
     async def async_step_blue_current(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
-        """Ask for the API token of the account to add."""
-        return await self._async_account_form(MENU_ACCOUNT, user_input)
+        """Ask for the API token of the account to add; check it; add the account once."""
+        errors: dict[str, str] = {}
+        placeholders = {"portal_url": PORTAL_URL}
+        if user_input is not None:
+            try:
+                token, url = _read_form(user_input)
+                account = await _async_read_account(self.hass, token, url)
+            except _FormError as err:
+                errors[err.field] = err.error
+                placeholders.update(err.placeholders)
+            else:
+                await self.async_set_unique_id(account.customer_id, raise_on_progress=False)
+                self._abort_if_unique_id_configured()
+                return self.async_create_entry(title=account.email, data=_entry_data(token, url))
+        return self.async_show_form(
+            step_id=MENU_ACCOUNT,
+            data_schema=self.add_suggested_values_to_schema(
+                _TOKEN_AND_SERVER_SCHEMA, _advanced_only(user_input)
+            ),
+            errors=errors,
+            description_placeholders=placeholders,
+        )
 
     async def async_step_shell_recharge(
         self, user_input: dict[str, Any] | None = None
@@ -361,32 +381,6 @@ class BlueCurrentConfigFlow(ConfigFlow, domain=DOMAIN):
             step_id=MENU_SHELL,
             data_schema=self.add_suggested_values_to_schema(
                 _SHELL_SCHEMA, _shell_suggestions(user_input)
-            ),
-            errors=errors,
-            description_placeholders=placeholders,
-        )
-
-    async def _async_account_form(
-        self, step_id: str, user_input: dict[str, Any] | None
-    ) -> ConfigFlowResult:
-        """The account form: check the token, then add the account once."""
-        errors: dict[str, str] = {}
-        placeholders = {"portal_url": PORTAL_URL}
-        if user_input is not None:
-            try:
-                token, url = _read_form(user_input)
-                account = await _async_read_account(self.hass, token, url)
-            except _FormError as err:
-                errors[err.field] = err.error
-                placeholders.update(err.placeholders)
-            else:
-                await self.async_set_unique_id(account.customer_id, raise_on_progress=False)
-                self._abort_if_unique_id_configured()
-                return self.async_create_entry(title=account.email, data=_entry_data(token, url))
-        return self.async_show_form(
-            step_id=step_id,
-            data_schema=self.add_suggested_values_to_schema(
-                _TOKEN_AND_SERVER_SCHEMA, _advanced_only(user_input)
             ),
             errors=errors,
             description_placeholders=placeholders,
