@@ -25,7 +25,9 @@ import pytest
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal, Outcome
 from simulator.server import Simulator
 
-from .conftest import EVSE, EVSE_2, TOKEN, until
+from tests.waiting import wait_for
+
+from .conftest import EVSE, EVSE_2, TOKEN
 
 type Message = dict[str, Any]
 type Stop = Callable[[list[Message]], bool]
@@ -344,7 +346,7 @@ async def test_already_connected(client: Client, cloud: BlueCurrentCloud) -> Non
 
     async with asyncio.timeout(5), asyncio.TaskGroup() as group:
         main = group.create_task(client.connect(receiver, nothing))
-        await until(lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: cloud.main_connections == 1)
         with pytest.raises(AlreadyConnected):
             await Client().validate_api_token(TOKEN)
         await client.disconnect()
@@ -362,7 +364,7 @@ async def test_server_closes(
         return
 
     async def close_soon() -> None:
-        await until(lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: cloud.main_connections == 1)
         await cloud.close_connections(code)
 
     async with asyncio.timeout(5):

@@ -13,7 +13,7 @@ from custom_components.blue_current.api.shell import (
 )
 from simulator.shell import Corruption, ShellCloud
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, START_DELAY, FakeClock
+from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, START_DELAY, FakeClock
 
 
 def _secrets(client: ShellRechargeClient, cloud: ShellCloud) -> list[str]:

@@ -22,7 +22,7 @@ from custom_components.blue_current.api.shell import (
 )
 from simulator.shell import Corruption, ShellCloud
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, OTHER_EVSE_ID
+from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, OTHER_EVSE_ID
 
 SESSION_ID = "c3e332f0-1bb2-4f50-a96b-e075bbb71e68"
 

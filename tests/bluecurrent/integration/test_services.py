@@ -17,7 +17,9 @@ from custom_components.blue_current.services import (
 )
 from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
 
-from .conftest import API_TOKEN, EVSE_IDS, wait_for
+from tests.waiting import wait_for
+
+from .conftest import API_TOKEN, EVSE_IDS
 
 EVSE_ID = EVSE_IDS[0]
 GRID_ID = f"GRID-{EVSE_IDS[0]}"

@@ -12,13 +12,14 @@ import pytest
 from simulator.bluecurrent import CLOUD_TIMEZONE, BlueCurrentCloud, ManualClock, populate
 from simulator.server import Simulator
 
+from tests.waiting import wait_for
+
 from .peer import Peer
 
 TOKEN = "api-token-1"
 EVSE = "BCU100001"
 EVSE_2 = "BCU100002"
 # Monday 10 March 2025, noon in Amsterdam (CET, +01:00).
-POLL = 0.005
 START = datetime(2025, 3, 10, 12, 0, tzinfo=CLOUD_TIMEZONE)
 
 
@@ -27,13 +28,6 @@ def _loopback(socket_enabled: None) -> None:
     """Sockets on (Home Assistant's test plugin turns them off); hosts stay 127.0.0.1 only."""
 
 
-async def until(condition: Callable[[], bool], within: float = 2.0) -> None:
-    """Wait until the server side has caught up (e.g. processed a HELLO)."""
-    for _ in range(int(within / POLL)):
-        if condition():
-            return
-        await asyncio.sleep(POLL)
-    raise AssertionError("the simulator did not get there in time")
 
 
 def simulator_cloud(simulator: Simulator) -> BlueCurrentCloud:
@@ -75,6 +69,6 @@ async def peer(simulator: Simulator, http: aiohttp.ClientSession) -> AsyncIterat
     """A main connection that has said HELLO."""
     peer = await Peer.open(http, simulator.bluecurrent_url)
     await peer.hello(TOKEN)
-    await until(lambda: simulator_cloud(simulator).main_connections == 1)
+    await wait_for(None, lambda: simulator_cloud(simulator).main_connections == 1)
     yield peer
     await peer.socket.close()

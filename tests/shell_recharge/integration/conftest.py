@@ -34,6 +34,11 @@ from custom_components.blue_current.const import (
 )
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
+from tests.ha import (  # noqa: F401 (fixtures)
+    auto_enable_custom_integrations,
+    entity_registry_enabled_by_default,
+    snapshot,
+)
 
 CLIENT_ID = "ha-partner-client-id"
 CLIENT_SECRET = "Shell-Secret-For-Tests-9f2b"

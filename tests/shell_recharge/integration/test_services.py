@@ -23,7 +23,7 @@ from custom_components.blue_current.shell_coordinator import ShellCoordinator
 from simulator.server import Simulator
 from simulator.shell import Corruption, ShellCloud
 
-from ..conftest import wait_for
+from tests.waiting import wait_for
 from .conftest import (
     EMA_ID,
     EVSE_ID,

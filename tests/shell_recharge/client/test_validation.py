@@ -14,7 +14,7 @@ from custom_components.blue_current.api.shell import (
 )
 from simulator.shell import ShellCloud
 
-from .conftest import EMA_ID, EVSE_ID
+from ..conftest import EMA_ID, EVSE_ID
 
 BAD_EMA_IDS = [
     "",

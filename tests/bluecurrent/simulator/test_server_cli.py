@@ -26,7 +26,8 @@ from simulator.__main__ import (
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal
 from simulator.server import Simulator
 
-from .conftest import until
+from tests.waiting import wait_for
+
 from .peer import Peer
 
 REPO = Path(__file__).parents[2]
@@ -146,7 +147,7 @@ async def test_serve_until_sigterm(
         return "ws://" in "".join(printed)
 
     task = asyncio.create_task(serve(parse_args(["--port", "0", "--tick", "0"])))
-    await until(ready)
+    await wait_for(None, ready)
     url = "".join(printed).splitlines()[0].split(": ", 1)[1].strip()
     peer = await Peer.open(http, url)
     assert (await peer.login("demo-token"))["success"] is True

@@ -8,7 +8,9 @@ import pytest
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, frames, populate
 from simulator.server import Simulator
 
-from .conftest import EVSE, EVSE_2, START, TOKEN, until
+from tests.waiting import wait_for
+
+from .conftest import EVSE, EVSE_2, START, TOKEN
 from .keys import GRID_CURRENT_KEYS, STATUS_KEYS
 from .peer import Peer
 
@@ -115,7 +117,7 @@ async def test_grids_split_the_charge_points(http: aiohttp.ClientSession) -> Non
     async with Simulator(bluecurrent=cloud) as simulator:
         peer = await Peer.open(http, simulator.bluecurrent_url)
         await peer.hello(TOKEN)
-        await until(lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: cloud.main_connections == 1)
         await cloud.push_grid_current("GRID-BCU100003")
         assert (await peer.recv())["evse_id"] == "BCU100003"
         await cloud.tick(1)

@@ -18,7 +18,7 @@ from custom_components.blue_current.api.shell import (
 )
 from simulator.shell import Corruption, ShellCloud
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, FakeClock
+from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, FakeClock
 
 
 def _token_requests(cloud: ShellCloud) -> int:

@@ -42,16 +42,11 @@ from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.bluecurrent.verdicts import Outcome
 from simulator.server import Simulator
 
+from tests.waiting import wait_for
+
 from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL
 
 EVSE = "BCU100001"
-
-
-async def wait_until(condition: Callable[[], object], timeout: float = 3.0) -> None:
-    """Poll until the condition holds; fail the test when it does not in time."""
-    async with asyncio.timeout(timeout):
-        while not condition():
-            await asyncio.sleep(0.005)
 
 
 @dataclass
@@ -65,7 +60,7 @@ class Recorder:
         return [event for event in self.events if isinstance(event, kind)]
 
     async def next_of[T](self, kind: type[T], after: int = 0) -> T:
-        await wait_until(lambda: len(self.of(kind)) > after)
+        await wait_for(None, lambda: len(self.of(kind)) > after)
         return self.of(kind)[after]
 
 
@@ -81,9 +76,9 @@ async def running(
     """
     events: list[Event] = []
     recorder = Recorder(asyncio.create_task(client.run(events.append, on_open)), events)
-    await wait_until(lambda: client.connected or recorder.task.done())
+    await wait_for(None, lambda: client.connected or recorder.task.done())
     if cloud is not None:
-        await wait_until(lambda: cloud.main_connections > 0)
+        await wait_for(None, lambda: cloud.main_connections > 0)
     try:
         yield recorder
     finally:
@@ -146,8 +141,8 @@ async def test_main_connection_delivers_everything(
         assert first.tariff.currency == "EUR"
         cards = await recorder.next_of(ChargeCardsEvent)
         assert len(cards.cards) == 2
-        await wait_until(lambda: len(recorder.of(StatusEvent)) == 3)
-        await wait_until(lambda: len(recorder.of(GridStatusEvent)) == 3)
+        await wait_for(None, lambda: len(recorder.of(StatusEvent)) == 3)
+        await wait_for(None, lambda: len(recorder.of(GridStatusEvent)) == 3)
         settings = await recorder.next_of(SettingsEvent)
         assert settings.evse_id == EVSE
         assert settings.settings.plug_and_charge is not None
@@ -180,7 +175,7 @@ async def test_settings_commands_confirm_and_report(
         sent = [f.message for f in cloud.received if f.command == "SET_PUBLIC_CHARGING"]
         assert sent[-1] is not None
         assert sent[-1]["value"] is False
-        await wait_until(
+        await wait_for(None, 
             lambda: any(
                 e.settings.linked_charge_cards_only is not None
                 and e.settings.linked_charge_cards_only.value
@@ -199,7 +194,7 @@ async def test_actions(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> No
         assert not cloud.charge_point(EVSE).blocked
         await client.start_session(EVSE, card.uid)
         assert cloud.charge_point(EVSE).session_card == card.uid
-        await wait_until(
+        await wait_for(None, 
             lambda: any(e.status.activity == "charging" for e in recorder.of(StatusEvent))
         )
         await client.stop_session(EVSE)
@@ -325,7 +320,7 @@ async def test_pending_command_fails_when_connection_drops(
     cloud.set_verdict("REBOOT", Outcome.SILENT)
     async with running(client) as recorder:
         pending = asyncio.create_task(client.reboot(EVSE))
-        await wait_until(lambda: "REBOOT" in commands(cloud))
+        await wait_for(None, lambda: "REBOOT" in commands(cloud))
         await cloud.close_connections(1011)
         with pytest.raises(BlueCurrentNotConnectedError):
             await pending
@@ -396,7 +391,7 @@ async def test_already_connected(
     second = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url)
     await second.validate_token()
     async with running(first):
-        await wait_until(lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: cloud.main_connections == 1)
         with pytest.raises(BlueCurrentAlreadyConnectedError):
             await second.run(lambda _: None)
 
@@ -418,7 +413,7 @@ async def test_malformed_frames_do_not_end_the_connection(
         ):
             await cloud.push_raw(bad)
         await cloud.push_status(EVSE)
-        await wait_until(lambda: len(recorder.of(StatusEvent)) == 2)
+        await wait_for(None, lambda: len(recorder.of(StatusEvent)) == 2)
         assert client.connected
         assert recorder.of(StatusEvent)[0].status.vehicle_status is None
         assert recorder.of(StatusEvent)[1].status.vehicle_status is not None
@@ -431,7 +426,7 @@ async def test_error_frame_fails_the_pending_command(
     cloud.set_verdict("SOFT_RESET", Outcome.SILENT)
     async with running(client):
         pending = asyncio.create_task(client.reset(EVSE))
-        await wait_until(lambda: "SOFT_RESET" in commands(cloud))
+        await wait_for(None, lambda: "SOFT_RESET" in commands(cloud))
         await cloud.push_raw({"object": "ERROR", "error": 2, "message": "Not authorized"})
         with pytest.raises(BlueCurrentCommandRejectedError, match="Not authorized"):
             await pending
@@ -460,10 +455,10 @@ async def test_listener_errors_are_contained(
         raise RuntimeError("bug in the listener")
 
     task = asyncio.create_task(client.run(listener))
-    await wait_until(lambda: cloud.main_connections > 0)
+    await wait_for(None, lambda: cloud.main_connections > 0)
     await cloud.push_status(EVSE)
     await cloud.push_status(EVSE)
-    await wait_until(lambda: len(seen) == 2)
+    await wait_for(None, lambda: len(seen) == 2)
     assert client.connected
     await client.disconnect()
     await asyncio.wait_for(task, 3)

@@ -12,7 +12,7 @@ import pytest
 
 from simulator.shell import ShellCloud, State
 
-from .conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, FakeClock
+from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, FakeClock
 
 API = "/ev/v2/charge-session"
 

@@ -498,22 +498,22 @@ STATIC_CHECKS: dict[str, Callable[[], None]] = {
 
 # `done` rules shown by behaviour: (test module, test function) that exercises the rule.
 BEHAVIOUR_TESTS: dict[str, tuple[str, str]] = {
-    "action-setup": ("test_quality_scale", "test_action_setup_and_exceptions"),
-    "action-exceptions": ("test_quality_scale", "test_action_setup_and_exceptions"),
-    "test-before-setup": ("test_quality_scale", "test_before_setup_refused_token"),
-    "entity-unique-id": ("test_quality_scale", "test_entities_unique_named_and_on_devices"),
-    "devices": ("test_quality_scale", "test_entities_unique_named_and_on_devices"),
-    "entity-unavailable": ("test_coordinator", "test_reconnects_after_a_clean_close"),
-    "log-when-unavailable": ("test_coordinator", "test_reconnects_after_a_clean_close"),
-    "stale-devices": ("test_coordinator", "test_charge_points_come_and_go_without_reload"),
-    "appropriate-polling": ("shell.test_coordinator", "test_polling_cadence"),
+    "action-setup": ("tests.bluecurrent.integration.test_quality_scale", "test_action_setup_and_exceptions"),
+    "action-exceptions": ("tests.bluecurrent.integration.test_quality_scale", "test_action_setup_and_exceptions"),
+    "test-before-setup": ("tests.bluecurrent.integration.test_quality_scale", "test_before_setup_refused_token"),
+    "entity-unique-id": ("tests.bluecurrent.integration.test_quality_scale", "test_entities_unique_named_and_on_devices"),
+    "devices": ("tests.bluecurrent.integration.test_quality_scale", "test_entities_unique_named_and_on_devices"),
+    "entity-unavailable": ("tests.bluecurrent.integration.test_coordinator", "test_reconnects_after_a_clean_close"),
+    "log-when-unavailable": ("tests.bluecurrent.integration.test_coordinator", "test_reconnects_after_a_clean_close"),
+    "stale-devices": ("tests.bluecurrent.integration.test_coordinator", "test_charge_points_come_and_go_without_reload"),
+    "appropriate-polling": ("tests.shell_recharge.integration.test_coordinator", "test_polling_cadence"),
 }
 
 
 @pytest.mark.parametrize("rule", sorted(BEHAVIOUR_TESTS))
 def test_behaviour_test_exists(rule: str) -> None:
     module_name, test_name = BEHAVIOUR_TESTS[rule]
-    module = importlib.import_module(f"tests.integration.{module_name}")
+    module = importlib.import_module(module_name)
     assert callable(getattr(module, test_name, None)), f"{rule}: {module_name}.{test_name}"
 
 

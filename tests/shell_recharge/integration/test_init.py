@@ -25,7 +25,14 @@ from custom_components.blue_current.shell_coordinator import ShellCoordinator
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
 
-from ..conftest import EVSE_IDS, wait_for
+from tests.waiting import wait_for
+from tests.bluecurrent.integration.conftest import (  # noqa: F401 (fixtures)
+    EVSE_IDS,
+    account_entry,
+    bc_cloud,
+    bc_simulator,
+    setup_account,
+)
 from .conftest import CARD_ID, CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, entity_id
 
 REDACTED = "**REDACTED**"

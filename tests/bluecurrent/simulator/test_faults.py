@@ -19,7 +19,9 @@ from simulator.bluecurrent import (
 from simulator.bluecurrent.connection import Connection
 from simulator.server import Simulator
 
-from .conftest import EVSE, TOKEN, until
+from tests.waiting import wait_for
+
+from .conftest import EVSE, TOKEN
 from .peer import Peer
 
 LIMIT_ERROR = {"object": "ERROR", "error": 42, "message": "Request limit reached"}
@@ -106,10 +108,10 @@ async def test_a_second_main_connection_is_refused_when_asked(
     await validation.login(TOKEN)
     main = await Peer.open(http, simulator.bluecurrent_url)  # validation is no main connection
     await main.hello(TOKEN)
-    await until(lambda: cloud.main_connections == 1)
+    await wait_for(None, lambda: cloud.main_connections == 1)
     assert await refusal(http, simulator) == "Already connected"
     await main.socket.close()
-    await until(lambda: cloud.main_connections == 0)
+    await wait_for(None, lambda: cloud.main_connections == 0)
     await (await Peer.open(http, simulator.bluecurrent_url)).socket.close()
 
 
@@ -132,7 +134,7 @@ async def test_close_connections_with_a_code(
 ) -> None:
     await cloud.close_connections(code)
     assert (await peer.closed()).data == code
-    await until(lambda: cloud.open_connections == 0)
+    await wait_for(None, lambda: cloud.open_connections == 0)
 
 
 async def test_drop_connections_without_a_close_frame(peer: Peer, cloud: BlueCurrentCloud) -> None:
@@ -140,7 +142,7 @@ async def test_drop_connections_without_a_close_frame(peer: Peer, cloud: BlueCur
     message = await peer.closed()
     assert message.type is aiohttp.WSMsgType.CLOSED
     assert peer.socket.close_code == 1006
-    await until(lambda: cloud.open_connections == 0)
+    await wait_for(None, lambda: cloud.open_connections == 0)
 
 
 async def test_raw_pushes_reach_main_connections_only(
@@ -163,7 +165,7 @@ async def test_pushes_stay_within_the_account(
     cloud.add_charge_point("api-token-2", "BCU200001")
     stranger = await Peer.open(http, simulator.bluecurrent_url)
     await stranger.hello("api-token-2")
-    await until(lambda: cloud.main_connections == 2)
+    await wait_for(None, lambda: cloud.main_connections == 2)
     await cloud.push_status(EVSE)
     await cloud.push_settings(EVSE)
     assert [frame["object"] for frame in await peer.recv_many(2)] == ["CH_STATUS", "CH_SETTINGS"]
@@ -179,7 +181,7 @@ async def test_a_late_verdict_for_a_closed_connection_is_dropped(
     await peer.send("SOFT_RESET", evse_id=EVSE)
     assert (await peer.recv())["object"] == "RECEIVED_SOFT_RESET"
     await peer.socket.close()
-    await until(lambda: cloud.charge_point(EVSE).resets == 1)
+    await wait_for(None, lambda: cloud.charge_point(EVSE).resets == 1)
 
 
 async def test_a_peer_that_vanishes_mid_write_is_ignored() -> None:

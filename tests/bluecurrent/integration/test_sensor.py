@@ -30,7 +30,9 @@ from custom_components.blue_current.const import DOMAIN
 from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, Tariff, populate
 
-from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS, wait_for
+from tests.waiting import wait_for
+
+from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
 
 # The first hour of summer time in Amsterdam: the cloud's naive wall-clock times must
 # still come out as the right instants.

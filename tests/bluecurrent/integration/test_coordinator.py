@@ -26,7 +26,9 @@ from simulator.bluecurrent.connection import Connection
 from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.server import Simulator
 
-from .conftest import API_TOKEN, EVSE_IDS, wait_for
+from tests.waiting import wait_for
+
+from .conftest import API_TOKEN, EVSE_IDS
 
 ACTIVITY = "sensor.driveway_activity"
 

@@ -26,7 +26,9 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import BlueCurrentCloud, Outcome
 
-from .conftest import EVSE_IDS, wait_for
+from tests.waiting import wait_for
+
+from .conftest import EVSE_IDS
 
 EVSE_ID = EVSE_IDS[0]
 

@@ -15,7 +15,7 @@ from custom_components.blue_current.api.shell import (
 )
 from simulator.shell import KeyStyle, ShellCloud, StateStyle
 
-from .conftest import (
+from ..conftest import (
     CLIENT_ID,
     CLIENT_SECRET,
     EMA_ID,
