@@ -25,7 +25,6 @@ from simulator.__main__ import (
 )
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .peer import Peer
