@@ -30,6 +30,8 @@ from custom_components.blue_current.api.bluecurrent import (
     ChargePointsEvent,
     Event,
     GridCurrentEvent,
+    GridStatusEvent,
+    StatusEvent,
 )
 from custom_components.blue_current.api.bluecurrent.client import _decode, _verdict
 from custom_components.blue_current.api.bluecurrent.parse import EXCERPT_LENGTH
@@ -86,6 +88,9 @@ def _templates() -> list[Json]:
         frames.verdict("SET_PUBLIC_CHARGING", EVSE, "", frames.setting_result(False)),
         frames.verdict("SOFT_RESET", EVSE, "REJECTED", {}),
         frames.error(2),
+        frames.error(1),  # these three end a connection: the fuzzing tells how many did
+        frames.error(42),
+        frames.already_connected(),
         frames.api_token_status(account),
         frames.account_info(account),
     ]
@@ -114,14 +119,43 @@ class Tally:
     bad_events: list[str] = field(default_factory=list)
 
     def check_event(self, event: Event) -> None:
-        """An event carries only finite numbers and non-empty ids."""
-        for name, value in _leaves(event):
+        """An event carries only finite numbers, moments that exist in UTC and non-empty ids.
+
+        The values derived from a status or grid (means, power, current left) are finite too.
+        """
+        derived: list[tuple[str, object]] = []
+        if isinstance(event, StatusEvent):
+            status = event.status
+            derived = [
+                ("average_voltage", status.average_voltage),
+                ("average_current", status.average_current),
+                ("power", status.power),
+                ("estimated_power_kw", status.estimated_power_kw),
+                ("current_left", status.current_left(smart_charging=True)),
+                ("current_left", status.current_left(smart_charging=False)),
+            ]
+        elif isinstance(event, GridStatusEvent):
+            derived = [
+                ("average_current", event.grid.average_current),
+                ("max_current", event.grid.max_current),
+            ]
+        for name, value in [*_leaves(event), *derived]:
             if not isinstance(value, LEAF_TYPES):
                 self.bad_events.append(f"{name}={value!r} in {type(event).__name__}")
             if isinstance(value, float) and not math.isfinite(value):
                 self.bad_events.append(f"{name}={value!r} in {type(event).__name__}")
+            if isinstance(value, datetime) and not _in_utc(value):
+                self.bad_events.append(f"{name}={value!r} in {type(event).__name__}")
             if name in {"evse_id", "grid_id", "uid", "schedule_id"} and value == "":
                 self.bad_events.append(f"empty {name} in {type(event).__name__}")
+
+
+def _in_utc(moment: datetime) -> bool:
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        return False
+    return True
 
 
 def _leaves(value: object, name: str = "") -> Iterator[tuple[str, object]]:

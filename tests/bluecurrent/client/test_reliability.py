@@ -240,3 +240,26 @@ async def test_a_served_connection_outlives_the_hello_timeout(
         await asyncio.sleep(0.3)
         assert client.connected
         assert not recorder.task.done()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["00010101 00:00:00", "00010101 00:00:00+01:00", "99991231 23:59:59-01:00"],
+)
+def test_a_moment_that_does_not_exist_in_utc_is_no_timestamp(text: str) -> None:
+    """datetime.min east of Greenwich: Home Assistant's conversion to UTC would overflow."""
+    assert FrameParser().timestamp({"start": text}, "start") is None
+
+
+def test_derived_values_that_overflow_are_unknown() -> None:
+    """Finite readings far beyond reality must not add up to infinity in the power."""
+    status = FrameParser().status(
+        json.loads(
+            f'{{"object": "CH_STATUS", "evse_id": "{EVSE}", "data": {{"actual_v1": 1e300,'
+            ' "actual_v2": 1e308, "actual_v3": 1e308, "actual_p1": 1e300, "actual_p2": 1e308,'
+            ' "actual_p3": 1e308, "max_usage": -1e308}}'
+        )
+    )
+    assert (status.power, status.estimated_power_kw) == (None, None)
+    assert (status.average_voltage, status.average_current) == (None, None)
+    assert status.current_left(smart_charging=False) is None

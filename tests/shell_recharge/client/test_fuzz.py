@@ -133,6 +133,12 @@ def _check(tally: Tally, value: object) -> None:
     elif isinstance(value, ChargeSession):
         if not value.session_id:
             tally.bad_values.append(f"session without id: {value!r}"[:200])
+        for moment in (value.started_at, value.stopped_at, value.last_updated):
+            try:
+                if moment is not None:
+                    moment.astimezone(UTC)
+            except OverflowError:
+                tally.bad_values.append(f"a moment outside UTC: {moment!r}")
     elif isinstance(value, ShellError):
         retry = getattr(value, "retry_after", None)
         if retry is not None and not (math.isfinite(retry) and retry >= 0):
@@ -221,3 +227,11 @@ async def test_a_lifetime_beyond_any_float_means_no_lifetime() -> None:
         )
         body = b'{"access_token": "t", "expires_in": 1' + b"0" * 400 + b"}"
         assert client._read_token(_Answer(200, None, body)).refresh_at is None
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-05:00"])
+def test_a_moment_that_does_not_exist_in_utc_is_no_timestamp(moment: str) -> None:
+    with pytest.raises(ShellResponseError, match="startedat is not a timestamp"):
+        ChargeSession.from_wire(
+            {"id": SESSION_ID, "sessionState": {"status": "Started"}, "startedAt": moment}
+        )

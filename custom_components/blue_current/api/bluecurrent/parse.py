@@ -9,7 +9,7 @@ numbers must be finite, identifiers must be text or integers, and logged values 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 import logging
 import math
 import reprlib
@@ -164,18 +164,23 @@ class FrameParser:
         return self._timestamps[value]
 
     def _parse_timestamp(self, key: str, value: str) -> datetime | None:
-        for fmt in _WIRE_FORMATS:
+        for fmt in (*_WIRE_FORMATS, None):
             try:
-                parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                parsed = (
+                    datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                    if fmt is not None
+                    else datetime.fromisoformat(value)
+                )
             except ValueError:
                 continue
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self._report(key, "not a timestamp", value)
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:  # e.g. 0001-01-01 east of Greenwich: before datetime.min
+                break
+            return moment
+        self._report(key, "not a timestamp", value)
+        return None
 
     def activity(self, raw: Raw) -> Activity | None:
         """The activity, None for a value we do not know."""
