@@ -184,9 +184,12 @@ async def test_an_oversized_frame_ends_run_with_our_error(
 async def test_a_quiet_healthy_connection_is_not_declared_dead(
     simulator: Simulator, session: aiohttp.ClientSession
 ) -> None:
-    """Pongs come back at once on 127.0.0.1: over 3 s of 0.05 s heartbeats, nothing drops."""
+    """Pongs come back at once on 127.0.0.1: over 3 s of 0.1 s heartbeats, nothing drops.
+
+    Judged by loop timing, as before, the same run dropped the connection 13 times.
+    """
     client = BlueCurrentClient(
-        session, API_TOKEN, url=simulator.bluecurrent_url, heartbeat=0.05, hello_timeout=60
+        session, API_TOKEN, url=simulator.bluecurrent_url, heartbeat=0.1, hello_timeout=60
     )
     drops: list[BlueCurrentError] = []
     deadline = time.monotonic() + 3.0
@@ -199,7 +202,7 @@ async def test_a_quiet_healthy_connection_is_not_declared_dead(
         except BlueCurrentError as err:
             drops.append(err)
     assert drops == []
-    assert client._received >= 10  # pongs to the pings, and the charge-point list
+    assert client._received >= 5  # pongs to the pings (one every other period), and the list
 
 
 async def test_no_charge_point_list_after_hello_ends_run(
@@ -213,7 +216,7 @@ async def test_no_charge_point_list_after_hello_ends_run(
         await asyncio.wait_for(client.run(lambda _: None, client.request_charge_points), 5)
     assert time.monotonic() - started < 2
     assert not client.connected
-    assert cloud.open_connections == 0
+    await wait_for(None, lambda: cloud.open_connections == 0, "the socket to close")
 
 
 async def test_already_connected_on_a_socket_left_open_ends_run(
