@@ -41,7 +41,6 @@ from simulator.bluecurrent import BlueCurrentCloud
 from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.bluecurrent.verdicts import Outcome
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL
@@ -175,12 +174,13 @@ async def test_settings_commands_confirm_and_report(
         sent = [f.message for f in cloud.received if f.command == "SET_PUBLIC_CHARGING"]
         assert sent[-1] is not None
         assert sent[-1]["value"] is False
-        await wait_for(None, 
+        await wait_for(
+            None,
             lambda: any(
                 e.settings.linked_charge_cards_only is not None
                 and e.settings.linked_charge_cards_only.value
                 for e in recorder.of(SettingsEvent)
-            )
+            ),
         )
 
 
@@ -194,8 +194,8 @@ async def test_actions(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> No
         assert not cloud.charge_point(EVSE).blocked
         await client.start_session(EVSE, card.uid)
         assert cloud.charge_point(EVSE).session_card == card.uid
-        await wait_for(None, 
-            lambda: any(e.status.activity == "charging" for e in recorder.of(StatusEvent))
+        await wait_for(
+            None, lambda: any(e.status.activity == "charging" for e in recorder.of(StatusEvent))
         )
         await client.stop_session(EVSE)
         assert not cloud.charge_point(EVSE).charging

@@ -18,14 +18,14 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.blue_current import coordinator as coordinator_module
+from custom_components.blue_current.bluecurrent import coordinator as coordinator_module
+from custom_components.blue_current.bluecurrent.coordinator import reconnect_delay
 from custom_components.blue_current.const import CONF_SERVER_URL, DOMAIN
-from custom_components.blue_current.coordinator import reconnect_delay
 from simulator.bluecurrent import BlueCurrentCloud
 from simulator.bluecurrent.connection import Connection
 from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.server import Simulator
-
+from tests.quality import backs
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EVSE_IDS
@@ -45,6 +45,7 @@ def test_backoff_grows_with_jitter_and_is_capped() -> None:
     assert reconnect_delay(50) <= 300
 
 
+@backs("entity-unavailable", "log-when-unavailable")
 async def test_reconnects_after_a_clean_close(
     hass: HomeAssistant,
     setup_account: MockConfigEntry,
@@ -223,6 +224,7 @@ async def test_watchdog_asks_a_silent_charging_charge_point(
     assert last.message["evse_id"] == EVSE_IDS[0]
 
 
+@backs("stale-devices")
 async def test_charge_points_come_and_go_without_reload(
     hass: HomeAssistant,
     setup_account: MockConfigEntry,

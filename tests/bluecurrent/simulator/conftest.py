@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime
 
 import aiohttp
@@ -11,7 +10,6 @@ import pytest
 
 from simulator.bluecurrent import CLOUD_TIMEZONE, BlueCurrentCloud, ManualClock, populate
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .peer import Peer
@@ -26,8 +24,6 @@ START = datetime(2025, 3, 10, 12, 0, tzinfo=CLOUD_TIMEZONE)
 @pytest.fixture(autouse=True)
 def _loopback(socket_enabled: None) -> None:
     """Sockets on (Home Assistant's test plugin turns them off); hosts stay 127.0.0.1 only."""
-
-
 
 
 def simulator_cloud(simulator: Simulator) -> BlueCurrentCloud:

@@ -24,7 +24,6 @@ import pytest
 
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal, Outcome
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .conftest import EVSE, EVSE_2, TOKEN

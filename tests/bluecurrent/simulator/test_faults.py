@@ -18,7 +18,6 @@ from simulator.bluecurrent import (
 )
 from simulator.bluecurrent.connection import Connection
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .conftest import EVSE, TOKEN

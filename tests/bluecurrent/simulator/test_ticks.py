@@ -7,7 +7,6 @@ import pytest
 
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, frames, populate
 from simulator.server import Simulator
-
 from tests.waiting import wait_for
 
 from .conftest import EVSE, EVSE_2, START, TOKEN

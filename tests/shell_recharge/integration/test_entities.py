@@ -44,7 +44,7 @@ def platform() -> Platform:
 
 @pytest.fixture
 def only_platform(platform: Platform) -> Iterator[None]:
-    with patch("custom_components.blue_current.SHELL_PLATFORMS", [platform]):
+    with patch("custom_components.blue_current.CARD_PLATFORMS", [platform]):
         yield
 
 
