@@ -184,3 +184,18 @@ async def test_diagnostics_after_a_failure(
     assert polling["last_update_success"] is False
     assert "try again in 90 seconds" in polling["last_exception"]
     assert polling["rate_limited_until"] is not None
+
+
+async def test_idle_card(hass: HomeAssistant, setup_shell: MockConfigEntry) -> None:
+    expected = {
+        entity_id("session_status"): "idle",
+        entity_id("session_evse_id"): "unknown",
+        entity_id("session_started"): "unknown",
+        entity_id("session_stopped"): "unknown",
+        entity_id("active_sessions"): "0",
+        entity_id("last_error"): "none",
+        entity_id("charging", "binary_sensor"): "off",
+        entity_id("start_session", "button"): "unknown",
+        entity_id("stop_session", "button"): "unavailable",
+    }
+    assert {key: hass.states.get(key).state for key in expected} == expected
