@@ -43,6 +43,9 @@ class BlueCurrentCloud:
     "Already connected": the handshake carries no credentials, so when
     `reject_second_connection` is on, any handshake is refused while some connection has
     said HELLO (as the real cloud refuses a second connection from one address).
+
+    Down: with `down` on, every handshake is refused with HTTP 503 (the cloud is away);
+    `handshakes` counts every handshake, refused or not.
     """
 
     def __init__(
@@ -69,6 +72,8 @@ class BlueCurrentCloud:
         self._accounts: dict[str, Account] = {}
         self._connections: set[Connection] = set()
         self._connection_count = 0
+        self.down = False
+        self.handshakes = 0
         self._stalled = False
         self._told_status: dict[str, Frame] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -295,6 +300,9 @@ class BlueCurrentCloud:
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.handshakes += 1
+        if self.down:
+            return web.Response(status=503, text="Service unavailable")
         refusal = self._handshake_refusal()
         if refusal is not None:
             return web.Response(status=403, headers={REJECT_HEADER: refusal}, text=refusal)
