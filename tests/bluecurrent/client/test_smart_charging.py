@@ -21,7 +21,6 @@ from custom_components.blue_current.api.bluecurrent import (
     StatusEvent,
 )
 from simulator.bluecurrent import CLOUD_TIMEZONE, HEARTBEAT_TIMEOUT, BlueCurrentCloud, ManualClock
-
 from tests.waiting import wait_for
 
 from .test_client import Recorder, running

@@ -219,7 +219,9 @@ async def test_a_boost_releases_the_profile_until_the_session_ends(
     assert holding(again["data"])
 
 
-async def test_a_boost_can_be_ended(peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock) -> None:
+async def test_a_boost_can_be_ended(
+    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+) -> None:
     clock.set(amsterdam(10, 18))
     await command(peer, "SET_PRICE_BASED_CHARGING", 2, value=True)
     await command(peer, "START_SESSION", 3, session_token="BCU-APP")
