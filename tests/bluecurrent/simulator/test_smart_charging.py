@@ -22,6 +22,7 @@ from simulator.bluecurrent import (
     is_cheap,
     price_at,
 )
+from simulator.bluecurrent.model import Permission
 
 from .conftest import EVSE, EVSE_2
 from .keys import DELAYED_KEYS, PRICE_BASED_KEYS, PROFILE_OFF_KEYS
@@ -307,10 +308,14 @@ WRITES = [
 @pytest.mark.parametrize("permission", ["read", "none"])
 @pytest.mark.parametrize(("name", "fields"), WRITES, ids=[name for name, _ in WRITES])
 async def test_without_write_permission_every_write_is_refused(
-    peer: Peer, cloud: BlueCurrentCloud, permission: str, name: str, fields: dict[str, Any]
+    peer: Peer,
+    cloud: BlueCurrentCloud,
+    permission: Permission,
+    name: str,
+    fields: dict[str, Any],
 ) -> None:
     charge_point = cloud.charge_point(EVSE)
-    charge_point.delayed.permission = charge_point.price_based.permission = permission  # type: ignore[assignment]
+    charge_point.delayed.permission = charge_point.price_based.permission = permission
     before = (repr(charge_point.delayed), repr(charge_point.price_based))
     refused = await command(peer, name, 1, **fields)
     assert (refused[0]["success"], refused[0]["error"]) == (False, "REJECTED")
