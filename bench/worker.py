@@ -181,7 +181,7 @@ def point_at_simulator(flavor: str, url: str, *, fast_reconnect: bool) -> None:
         websocket.URL = url
         namespace, name, fast = vars(blue_current), "DELAY", 0
     else:
-        from custom_components.blue_current import coordinator  # noqa: PLC0415
+        from custom_components.blue_current.bluecurrent import coordinator  # noqa: PLC0415
 
         namespace, name, fast = vars(coordinator), "reconnect_delay", _no_delay
     original = _ORIGINAL_DELAYS.setdefault(flavor, namespace[name])

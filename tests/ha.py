@@ -1,4 +1,4 @@
-"""Fixtures every Home Assistant test of either product uses; each integration conftest imports them."""
+"""Fixtures of every Home Assistant test, of either product; integration conftests import them."""
 
 from __future__ import annotations
 

@@ -1,59 +1,20 @@
-"""Binary sensors of a Shell Recharge card: whether a session holds an EVSE (charging)."""
+"""Binary sensors of Shell Recharge cards: set up by the card entry."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from homeassistant.components.binary_sensor import (
-    BinarySensorEntity,
-    BinarySensorEntityDescription,
-)
-from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .shell_coordinator import CardData, ShellConfigEntry
-from .shell_entity import ShellCardEntity
+from .entry import AnyConfigEntry, async_setup_platform
+from .shell_recharge import binary_sensor as card_binary_sensor
 
 PARALLEL_UPDATES = 0
 
 
-@dataclass(frozen=True, kw_only=True)
-class ShellCardBinarySensorDescription(BinarySensorEntityDescription):
-    """A binary sensor of a card; is_on_fn reads it from the card's data."""
-
-    is_on_fn: Callable[[CardData], bool]
-
-
-SHELL_BINARY_SENSORS: tuple[ShellCardBinarySensorDescription, ...] = (
-    ShellCardBinarySensorDescription(
-        key="charging",
-        translation_key="charging",
-        device_class=BinarySensorDeviceClass.BATTERY_CHARGING,
-        is_on_fn=lambda card: card.charging,
-    ),
-)
-
-
 async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: ShellConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
+    hass: HomeAssistant, entry: AnyConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add the binary sensors of a card (only card entries set up this platform)."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        ShellCardBinarySensor(coordinator, description) for description in SHELL_BINARY_SENSORS
+    """Add the entry's binary sensors."""
+    await async_setup_platform(
+        hass, entry, async_add_entities, card=card_binary_sensor.async_setup_entry
     )
-
-
-class ShellCardBinarySensor(ShellCardEntity, BinarySensorEntity):
-    """A binary sensor of a Shell Recharge card."""
-
-    entity_description: ShellCardBinarySensorDescription
-
-    @property
-    def is_on(self) -> bool:
-        """The value from the card's data."""
-        return self.entity_description.is_on_fn(self.coordinator.data)

@@ -1,131 +1,20 @@
-"""Switches of a charge point: plug-and-charge, linked charge cards only, block."""
+"""Switches of a charge point: set up by the Blue Current account it belongs to."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
-from typing import Any
-
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .api.bluecurrent import Activity, BlueCurrentClient, Setting
-from .commands import async_run_command
-from .coordinator import BlueCurrentConfigEntry
-from .data import ChargePointData
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .bluecurrent import switch as account_switch
+from .entry import AnyConfigEntry, async_setup_platform
 
 PARALLEL_UPDATES = 1
 
 
-@dataclass(frozen=True, kw_only=True)
-class ChargePointSwitchDescription(SwitchEntityDescription):
-    """A switch; is_on_fn None means: no state known (the switch is then unavailable)."""
-
-    is_on_fn: Callable[[ChargePointData], bool | None]
-    writable_fn: Callable[[ChargePointData], bool]
-    status_fields: frozenset[str] = frozenset()  # settings arrive as settings, not status
-    set_fn: Callable[[BlueCurrentClient, str, bool], Coroutine[Any, Any, None]]
-
-
-def _setting_on(setting: Setting | None) -> bool | None:
-    return None if setting is None else setting.value
-
-
-def _writable(setting: Setting | None) -> bool:
-    return setting is not None and setting.writable
-
-
-def _blocked(cp: ChargePointData) -> bool | None:
-    activity = None if cp.status is None else cp.status.activity
-    if activity not in (Activity.AVAILABLE, Activity.UNAVAILABLE):
-        return None  # charging, offline or unknown: blocking is not possible now
-    return activity is Activity.UNAVAILABLE
-
-
-SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
-    ChargePointSwitchDescription(
-        key="plug_and_charge",
-        translation_key="plug_and_charge",
-        entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda cp: _setting_on(cp.settings.plug_and_charge),
-        writable_fn=lambda cp: _writable(cp.settings.plug_and_charge),
-        set_fn=lambda client, evse_id, on: client.set_plug_and_charge(evse_id, on),
-    ),
-    ChargePointSwitchDescription(
-        key="linked_charge_cards_only",
-        translation_key="linked_charge_cards_only",
-        entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda cp: _setting_on(cp.settings.linked_charge_cards_only),
-        writable_fn=lambda cp: _writable(cp.settings.linked_charge_cards_only),
-        set_fn=lambda client, evse_id, on: client.set_linked_charge_cards_only(evse_id, on),
-    ),
-    ChargePointSwitchDescription(
-        key="block",
-        translation_key="block",
-        status_fields=frozenset({"activity"}),
-        is_on_fn=_blocked,
-        writable_fn=lambda cp: True,
-        set_fn=lambda client, evse_id, on: client.block(evse_id, on),
-    ),
-)
-
-
 async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: BlueCurrentConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
+    hass: HomeAssistant, entry: AnyConfigEntry, async_add_entities: AddConfigEntryEntitiesCallback
 ) -> None:
-    """Add the switches of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        coordinator,
-        async_add_entities,
-        per_charge_point=lambda evse_id: (
-            ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES
-        ),
+    """Add the entry's switches."""
+    await async_setup_platform(
+        hass, entry, async_add_entities, account=account_switch.async_setup_entry
     )
-
-
-class ChargePointSwitch(ChargePointEntity, SwitchEntity):
-    """A switch whose state is what the cloud confirmed, never a guess."""
-
-    entity_description: ChargePointSwitchDescription
-
-    @property
-    def is_on(self) -> bool | None:
-        """The confirmed state."""
-        cp = self.charge_point
-        return None if cp is None else self.entity_description.is_on_fn(cp)
-
-    @property
-    def available(self) -> bool:
-        """Unavailable without a known state or when the account may not change it."""
-        cp = self.charge_point
-        return (
-            super().available
-            and cp is not None
-            and self.entity_description.is_on_fn(cp) is not None
-            and self.entity_description.writable_fn(cp)
-        )
-
-    def _shown(self) -> object:
-        return (self.available, self.is_on)
-
-    async def async_turn_on(self, **kwargs: Any) -> None:
-        """Switch on; the state follows the cloud's confirmation."""
-        await self._async_set(True)
-
-    async def async_turn_off(self, **kwargs: Any) -> None:
-        """Switch off; the state follows the cloud's confirmation."""
-        await self._async_set(False)
-
-    async def _async_set(self, on: bool) -> None:
-        await async_run_command(
-            self.entity_description.set_fn(self.coordinator.client, self.evse_id, on),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
-        )

@@ -3,7 +3,9 @@
 import ast
 from pathlib import Path
 
-API_DIR = Path(__file__).parents[3] / "custom_components" / "blue_current" / "api"
+from tests.paths import INTEGRATION
+
+API_DIR = INTEGRATION / "api"
 
 
 def _imported_modules(path: Path) -> set[str]:

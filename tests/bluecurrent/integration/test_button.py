@@ -38,7 +38,7 @@ COMMANDS = {
 @pytest.fixture
 def only_buttons() -> Iterator[None]:
     """Load the button platform alone."""
-    with patch("custom_components.blue_current.PLATFORMS", [Platform.BUTTON]):
+    with patch("custom_components.blue_current.ACCOUNT_PLATFORMS", [Platform.BUTTON]):
         yield
 
 

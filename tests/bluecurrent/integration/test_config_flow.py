@@ -13,8 +13,8 @@ from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blue_current.config_flow import SECTION_ADVANCED
 from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL, DOMAIN, PORTAL_URL
+from custom_components.blue_current.form import SECTION_ADVANCED
 from simulator.bluecurrent import BlueCurrentCloud, protocol
 from simulator.server import Simulator
 
@@ -115,7 +115,7 @@ async def test_user_flow_default_server_stores_token_only(
     """Without a server URL the entry holds exactly what core's integration stores."""
     # Tests may not reach the real cloud: the default server is the simulator here.
     monkeypatch.setattr(
-        "custom_components.blue_current.config_flow.DEFAULT_URL", bc_simulator.bluecurrent_url
+        "custom_components.blue_current.bluecurrent.flow.DEFAULT_URL", bc_simulator.bluecurrent_url
     )
     result = await _start_user_flow(hass)
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _form(API_TOKEN))
@@ -401,7 +401,7 @@ async def test_reconfigure_back_to_default_server(
 ) -> None:
     """Clearing the server URL drops it from the entry (core's data shape again)."""
     monkeypatch.setattr(
-        "custom_components.blue_current.config_flow.DEFAULT_URL", bc_simulator.bluecurrent_url
+        "custom_components.blue_current.bluecurrent.flow.DEFAULT_URL", bc_simulator.bluecurrent_url
     )
     account_entry.add_to_hass(hass)
     result = await account_entry.start_reconfigure_flow(hass)

@@ -14,8 +14,9 @@ from homeassistant.util import slugify
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blue_current import DOMAIN, migration
+from custom_components.blue_current import DOMAIN
 from custom_components.blue_current.api import bluecurrent
+from custom_components.blue_current.bluecurrent import migration
 from simulator.server import Simulator
 
 from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
@@ -102,7 +103,9 @@ async def test_core_user_keeps_every_entity(
 ) -> None:
     # Core's entry holds only the token; it talks to the default server, here the simulator.
     monkeypatch.setattr(bluecurrent.client, "DEFAULT_URL", bc_simulator.bluecurrent_url)
-    monkeypatch.setattr("custom_components.blue_current.DEFAULT_URL", bc_simulator.bluecurrent_url)
+    monkeypatch.setattr(
+        "custom_components.blue_current.bluecurrent.DEFAULT_URL", bc_simulator.bluecurrent_url
+    )
     entry = MockConfigEntry(
         domain=DOMAIN, title=EMAIL, unique_id=CUSTOMER_ID, data={"api_token": API_TOKEN}
     )

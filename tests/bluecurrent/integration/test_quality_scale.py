@@ -1,8 +1,10 @@
 """quality_scale.yaml: every rule listed, and the claims a test can check are true.
 
 hassfest skips the quality scale of custom integrations, so this file is what keeps
-quality_scale.yaml honest. Each `done` rule is backed by a check below, by a behaviour test
-here, or by a named test module elsewhere; each exemption by a check that its reason holds.
+quality_scale.yaml honest. Each `done` rule is backed by a static check below, by the README,
+or by behaviour tests marked `@backs(rule)` (here or beside the code they test), which the
+session's end checks have passed (tests/conftest.py); each exemption by a check that its
+reason holds.
 """
 
 from __future__ import annotations
@@ -35,10 +37,12 @@ from custom_components.blue_current.api.bluecurrent import BlueCurrentClient
 from custom_components.blue_current.config_flow import BlueCurrentConfigFlow
 from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL, DOMAIN
 from simulator.server import Simulator
+from tests.paths import REPO
+from tests.quality import backs
 
 from .conftest import CUSTOMER_ID, EMAIL
 
-ROOT = Path(__file__).parents[2]
+ROOT = REPO
 INTEGRATION = ROOT / "custom_components" / DOMAIN
 TESTS = Path(__file__).parent
 
@@ -137,12 +141,34 @@ def _json(name: str) -> dict[str, Any]:
     return data
 
 
+PRODUCTS = ("bluecurrent", "shell_recharge")
+
+
 def _platform_names() -> list[str]:
     return sorted(p.value for p in Platform if (INTEGRATION / f"{p.value}.py").exists())
 
 
+def _product_files(name: str) -> list[Path]:
+    """A module of each product that has one, e.g. both flow.py files."""
+    return [
+        INTEGRATION / product / name
+        for product in PRODUCTS
+        if (INTEGRATION / product / name).exists()
+    ]
+
+
 def _platform_modules() -> list[ModuleType]:
-    return [importlib.import_module(f"{integration.__name__}.{name}") for name in _platform_names()]
+    """Each product's platform modules: where the descriptions and entities are."""
+    return [
+        importlib.import_module(f"{integration.__name__}.{product}.{name}")
+        for product in PRODUCTS
+        for name in _platform_names()
+        if (INTEGRATION / product / f"{name}.py").exists()
+    ]
+
+
+def _calls_in(*paths: Path) -> set[str | None]:
+    return {_called_name(c) for path in paths for c in _calls(_tree(path))}
 
 
 def _source_files() -> list[Path]:
@@ -195,7 +221,10 @@ def _is_description(value: object) -> bool:
 
 def _entity_classes() -> list[type[Entity]]:
     classes: list[type[Entity]] = []
-    for module in [*_platform_modules(), importlib.import_module(f"{integration.__name__}.entity")]:
+    entity_modules = [
+        importlib.import_module(f"{integration.__name__}.{p}.entity") for p in PRODUCTS
+    ]
+    for module in [*_platform_modules(), *entity_modules]:
         classes.extend(
             cls
             for cls in vars(module).values()
@@ -211,7 +240,6 @@ def _entity_classes() -> list[type[Entity]]:
 
 def test_every_rule_listed_once_with_a_valid_status() -> None:
     rules = _quality_scale()
-    assert len(ALL_RULES) == 54
     assert sorted(rules) == sorted(ALL_RULES)
     for rule, value in rules.items():
         if isinstance(value, str):
@@ -228,8 +256,9 @@ def test_every_rule_listed_once_with_a_valid_status() -> None:
 
 
 def _check_common_modules() -> None:
-    assert (INTEGRATION / "coordinator.py").is_file()
-    assert (INTEGRATION / "entity.py").is_file()
+    for product in PRODUCTS:
+        assert (INTEGRATION / product / "coordinator.py").is_file()
+        assert (INTEGRATION / product / "entity.py").is_file()
 
 
 def _check_config_flow() -> None:
@@ -242,9 +271,9 @@ def _check_config_flow() -> None:
             assert set(part.get("data", {})) <= described, f"{step_id}: field without description"
     # Every error and abort reason the flow uses has a message.
     config = _json("strings.json")["config"]
-    tree = _tree(INTEGRATION / "config_flow.py")
-    for call in _calls(tree):
-        if _called_name(call) == "_FormError" and isinstance(call.args[0], ast.Constant):
+    calls = [c for path in _product_files("flow.py") for c in _calls(_tree(path))]
+    for call in calls:
+        if _called_name(call) == "FormError" and isinstance(call.args[0], ast.Constant):
             assert call.args[0].value in config["error"]
         for keyword in call.keywords:
             if keyword.arg == "reason" and isinstance(keyword.value, ast.Constant):
@@ -254,29 +283,34 @@ def _check_config_flow() -> None:
 def _check_config_flow_test_coverage() -> None:
     # 100 % line coverage is measured by running this module with --cov (see the report).
     assert (TESTS / "test_config_flow.py").is_file()
+    assert (TESTS.parents[1] / "shell_recharge" / "integration" / "test_config_flow.py").is_file()
 
 
 def _check_test_before_configure() -> None:
-    called = {_called_name(c) for c in _calls(_tree(INTEGRATION / "config_flow.py"))}
-    assert "get_account" in called
-    assert "async_create_entry" in called
+    account, card = _product_files("flow.py")
+    assert {"get_account", "async_create_entry"} <= _calls_in(account)
+    assert {"authenticate", "active", "async_create_entry"} <= _calls_in(card)
 
 
 def _check_unique_config_entry() -> None:
-    called = {_called_name(c) for c in _calls(_tree(INTEGRATION / "config_flow.py"))}
-    assert {"async_set_unique_id", "_abort_if_unique_id_configured"} <= called
+    for flow in _product_files("flow.py"):
+        assert {"async_set_unique_id", "_abort_if_unique_id_configured"} <= _calls_in(flow)
 
 
 def _check_runtime_data() -> None:
-    setup = _function(_tree(INTEGRATION / "__init__.py"), "async_setup_entry")
-    assigned = [
-        target
-        for node in ast.walk(setup)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Attribute) and target.attr == "runtime_data"
-    ]
-    assert assigned, "async_setup_entry does not set entry.runtime_data"
+    for product, function in (
+        ("bluecurrent", "async_setup_account"),
+        ("shell_recharge", "async_setup_card"),
+    ):
+        setup = _function(_tree(INTEGRATION / product / "__init__.py"), function)
+        assigned = [
+            target
+            for node in ast.walk(setup)
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Attribute) and target.attr == "runtime_data"
+        ]
+        assert assigned, f"{function} does not set entry.runtime_data"
 
 
 def _check_has_entity_name() -> None:
@@ -289,14 +323,16 @@ def _check_has_entity_name() -> None:
 
 
 def _check_entity_event_setup() -> None:
-    added = _function(_tree(INTEGRATION / "entity.py"), "async_added_to_hass")
+    added = _function(_tree(INTEGRATION / "bluecurrent" / "entity.py"), "async_added_to_hass")
     assert "async_on_remove" in {_called_name(c) for c in _calls(added)}
 
 
 def _check_parallel_updates() -> None:
-    platforms = {*integration.PLATFORMS, *integration.SHELL_PLATFORMS}
+    platforms = {*integration.ACCOUNT_PLATFORMS, *integration.CARD_PLATFORMS}
     assert set(_platform_names()) == {p.value for p in platforms}
-    for module in _platform_modules():
+    # Home Assistant reads PARALLEL_UPDATES from the platform modules it loads: the top level.
+    for name in _platform_names():
+        module = importlib.import_module(f"{integration.__name__}.{name}")
         assert isinstance(getattr(module, "PARALLEL_UPDATES", None), int), module.__name__
 
 
@@ -310,7 +346,8 @@ def _check_integration_owner() -> None:
 
 def _check_reauthentication_flow() -> None:
     assert "async_step_reauth" in vars(BlueCurrentConfigFlow)
-    assert "async_step_reauth_confirm" in vars(BlueCurrentConfigFlow)
+    assert callable(BlueCurrentConfigFlow.async_step_reauth_confirm)
+    assert callable(BlueCurrentConfigFlow.async_step_shell_reauth_confirm)
 
 
 def _check_reconfiguration_flow() -> None:
@@ -320,7 +357,8 @@ def _check_reconfiguration_flow() -> None:
 def _check_diagnostics() -> None:
     diagnostics = importlib.import_module(f"{integration.__name__}.diagnostics")
     assert inspect.iscoroutinefunction(diagnostics.async_get_config_entry_diagnostics)
-    assert {CONF_API_TOKEN, "email", "title", "unique_id"} <= diagnostics.TO_REDACT
+    account = importlib.import_module(f"{integration.__name__}.bluecurrent.diagnostics")
+    assert {CONF_API_TOKEN, "email", "title", "unique_id"} <= account.TO_REDACT
 
 
 def _check_entity_translations() -> None:
@@ -367,7 +405,7 @@ def _check_exception_translations() -> None:
             domain, key = keywords.get("translation_domain"), keywords.get("translation_key")
             assert isinstance(domain, ast.Name), where
             assert domain.id == "DOMAIN", where
-            if path.name == "shell_commands.py" and isinstance(key, ast.JoinedStr):
+            if path.name == "sessions.py" and isinstance(key, ast.JoinedStr):
                 _check_shell_failure_messages(messages)
                 continue
             assert isinstance(key, ast.Constant), f"{where}: translation_key must be a literal"
@@ -392,9 +430,9 @@ def _check_test_coverage() -> None:
 
 
 def _check_shell_failure_messages(messages: dict[str, str]) -> None:
-    """shell_commands raises "shell_<reason>" with a table of placeholders: check the table."""
-    from custom_components.blue_current.shell_commands import _PLACEHOLDERS
-    from custom_components.blue_current.shell_coordinator import FailureReason
+    """sessions.py raises "shell_<reason>" with a table of placeholders: check the table."""
+    from custom_components.blue_current.shell_recharge.models import FailureReason
+    from custom_components.blue_current.shell_recharge.sessions import _PLACEHOLDERS
 
     assert set(_PLACEHOLDERS) == set(FailureReason)
     for reason, names in _PLACEHOLDERS.items():
@@ -411,9 +449,8 @@ def _check_repair_issues() -> None:
 
 def _check_dynamic_devices() -> None:
     # Accounts gain and lose charge points; a Shell Recharge card entry is one fixed device.
-    accounts = {p.value for p in integration.PLATFORMS}
     for module in _platform_modules():
-        if module.__name__.rsplit(".", 1)[1] not in accounts:
+        if ".bluecurrent." not in module.__name__:
             continue
         setup = _function(_tree(Path(inspect.getfile(module))), "async_setup_entry")
         called = {_called_name(c) for c in _calls(setup)}
@@ -426,8 +463,8 @@ def _check_entity_category() -> None:
 
 
 def _check_entity_device_class() -> None:
-    sensors = importlib.import_module(f"{integration.__name__}.sensor")
-    for description in _descriptions(sensors):
+    sensors = [m for m in _platform_modules() if m.__name__.endswith(".sensor")]
+    for description in (d for m in sensors for d in _descriptions(m)):
         unit = getattr(description, "native_unit_of_measurement", None)
         if unit is not None:
             assert description.device_class is not None, f"{description.key}: unit, no class"
@@ -446,9 +483,10 @@ def _check_async_dependency() -> None:
 def _check_inject_websession() -> None:
     parameters = list(inspect.signature(BlueCurrentClient).parameters)
     assert parameters[0] == "session"
-    for name in ("__init__.py", "config_flow.py"):
-        called = {_called_name(c) for c in _calls(_tree(INTEGRATION / name))}
-        assert "async_get_clientsession" in called, name
+    for product in PRODUCTS:
+        for name in ("__init__.py", "flow.py"):
+            called = _calls_in(INTEGRATION / product / name)
+            assert "async_get_clientsession" in called, f"{product}/{name}"
 
 
 def _check_strict_typing() -> None:
@@ -496,26 +534,6 @@ STATIC_CHECKS: dict[str, Callable[[], None]] = {
     "strict-typing": _check_strict_typing,
 }
 
-# `done` rules shown by behaviour: (test module, test function) that exercises the rule.
-BEHAVIOUR_TESTS: dict[str, tuple[str, str]] = {
-    "action-setup": ("tests.bluecurrent.integration.test_quality_scale", "test_action_setup_and_exceptions"),
-    "action-exceptions": ("tests.bluecurrent.integration.test_quality_scale", "test_action_setup_and_exceptions"),
-    "test-before-setup": ("tests.bluecurrent.integration.test_quality_scale", "test_before_setup_refused_token"),
-    "entity-unique-id": ("tests.bluecurrent.integration.test_quality_scale", "test_entities_unique_named_and_on_devices"),
-    "devices": ("tests.bluecurrent.integration.test_quality_scale", "test_entities_unique_named_and_on_devices"),
-    "entity-unavailable": ("tests.bluecurrent.integration.test_coordinator", "test_reconnects_after_a_clean_close"),
-    "log-when-unavailable": ("tests.bluecurrent.integration.test_coordinator", "test_reconnects_after_a_clean_close"),
-    "stale-devices": ("tests.bluecurrent.integration.test_coordinator", "test_charge_points_come_and_go_without_reload"),
-    "appropriate-polling": ("tests.shell_recharge.integration.test_coordinator", "test_polling_cadence"),
-}
-
-
-@pytest.mark.parametrize("rule", sorted(BEHAVIOUR_TESTS))
-def test_behaviour_test_exists(rule: str) -> None:
-    module_name, test_name = BEHAVIOUR_TESTS[rule]
-    module = importlib.import_module(module_name)
-    assert callable(getattr(module, test_name, None)), f"{rule}: {module_name}.{test_name}"
-
 
 @pytest.mark.parametrize("rule", sorted(STATIC_CHECKS))
 def test_done_claim_holds(rule: str) -> None:
@@ -523,12 +541,22 @@ def test_done_claim_holds(rule: str) -> None:
     STATIC_CHECKS[rule]()
 
 
-def test_every_done_rule_is_backed() -> None:
+def rules_backed_by_behaviour() -> set[str]:
+    """The done rules no static check or README section backs: behaviour tests must."""
     done = {rule for rule in ALL_RULES if _status(rule) == "done"}
     # Docs rules are checked against the README, brands by test_brands_claim.
-    unbacked = done - set(STATIC_CHECKS) - set(BEHAVIOUR_TESTS) - set(DOCS_EVIDENCE) - {"brands"}
-    assert unbacked == set(), f"done without a check: {sorted(unbacked)}"
-    assert set(BEHAVIOUR_TESTS) <= done
+    return done - set(STATIC_CHECKS) - set(DOCS_EVIDENCE) - {"brands"}
+
+
+def test_every_behaviour_rule_has_a_marked_test() -> None:
+    """Each such rule has a test marked @backs(rule); the session's end checks it passed."""
+    marked: set[str] = set()
+    for path in TESTS.parents[1].rglob("test_*.py"):
+        for node in ast.walk(_tree(path)):
+            if isinstance(node, ast.Call) and _called_name(node) == "backs":
+                marked.update(a.value for a in node.args if isinstance(a, ast.Constant))
+    missing = rules_backed_by_behaviour() - marked
+    assert missing == set(), f"done without a check: {sorted(missing)}"
 
 
 # Exemptions: the stated reason must hold.
@@ -610,6 +638,7 @@ def test_brands_claim() -> None:
 # Behaviour.
 
 
+@backs("action-setup", "action-exceptions")
 async def test_action_setup_and_exceptions(hass: HomeAssistant) -> None:
     """Actions exist without any entry, and a bad device is a translated validation error."""
     assert await async_setup_component(hass, DOMAIN, {})
@@ -625,6 +654,7 @@ async def test_action_setup_and_exceptions(hass: HomeAssistant) -> None:
     assert raised.value.translation_key == "invalid_device_id"
 
 
+@backs("test-before-setup")
 async def test_before_setup_refused_token(hass: HomeAssistant, bc_simulator: Simulator) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -652,6 +682,7 @@ async def test_before_setup_unreachable(
     assert account_entry.state is ConfigEntryState.SETUP_RETRY
 
 
+@backs("entity-unique-id", "devices")
 async def test_entities_unique_named_and_on_devices(
     hass: HomeAssistant, setup_account: MockConfigEntry
 ) -> None:

@@ -47,7 +47,7 @@ def bc_cloud() -> BlueCurrentCloud:
 @pytest.fixture
 def only_selects() -> Iterator[None]:
     """Load the select platform alone."""
-    with patch("custom_components.blue_current.PLATFORMS", [Platform.SELECT]):
+    with patch("custom_components.blue_current.ACCOUNT_PLATFORMS", [Platform.SELECT]):
         yield
 
 

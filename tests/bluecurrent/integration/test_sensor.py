@@ -26,10 +26,9 @@ from pytest_homeassistant_custom_component.common import (
 )
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.blue_current.bluecurrent.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from custom_components.blue_current.const import DOMAIN
-from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS, GRID_SENSORS
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, Tariff, populate
-
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
@@ -57,7 +56,7 @@ def bc_cloud(clock: ManualClock) -> BlueCurrentCloud:
 @pytest.fixture
 def only_sensors() -> Iterator[None]:
     """Load the sensor platform alone."""
-    with patch("custom_components.blue_current.PLATFORMS", [Platform.SENSOR]):
+    with patch("custom_components.blue_current.ACCOUNT_PLATFORMS", [Platform.SENSOR]):
         yield
 
 
@@ -443,10 +442,11 @@ async def test_available_again_after_reconnect(
     assert float(_state(hass, "grid_avg_current", GRID_ID)) == 2.0
 
 
-def test_each_sensor_declares_every_status_field_it_reads() -> None:
-    """A push that changes a field a sensor does not declare must not change its value.
+def test_each_entity_declares_every_status_field_it_reads() -> None:
+    """A push that changes a field an entity does not declare must not change what it shows.
 
-    Otherwise the coordinator would skip waking it and it would show a stale value.
+    Otherwise the coordinator would skip waking it and it would show a stale value. Sensors
+    and switches are checked: buttons and the card select show no status.
     """
     from datetime import UTC, datetime, timedelta
     from typing import Any
@@ -458,8 +458,8 @@ def test_each_sensor_declares_every_status_field_it_reads() -> None:
         ChargePointStatus,
         VehicleStatus,
     )
-    from custom_components.blue_current.data import ChargePointData
-    from custom_components.blue_current.sensor import CHARGE_POINT_SENSORS
+    from custom_components.blue_current.bluecurrent.state import ChargePointData
+    from custom_components.blue_current.bluecurrent.switch import SWITCHES
 
     moment = datetime(2026, 1, 1, tzinfo=UTC)
     base: dict[str, Any] = {
@@ -493,30 +493,29 @@ def test_each_sensor_declares_every_status_field_it_reads() -> None:
         longitude=None,
     )
 
-    def value(description: Any, fields: dict[str, Any]) -> object:
+    shown = [(d.key, d.reads) for d in CHARGE_POINT_SENSORS] + [(d.key, d.is_on) for d in SWITCHES]
+
+    def value(reads: Any, fields: dict[str, Any]) -> object:
         status = ChargePointStatus(**fields)
-        return description.value_fn(
-            ChargePointData(info=info, settings=info.settings, status=status)
-        )
+        return reads(ChargePointData(info=info, settings=info.settings, status=status))
 
     checked = 0
-    for description in CHARGE_POINT_SENSORS:
-        assert description.status_fields is not None, description.key
+    for key, reads in shown:
         for name in ChargePointStatus.__dataclass_fields__:
-            if name == "evse_id" or name in description.status_fields:
+            if name == "evse_id" or name in reads.status_fields:
                 continue
             changed = {**base, name: other.get(name, 99.0)}
-            assert value(description, changed) == value(description, base), (
-                f"{description.key} reads {name} without declaring it"
+            assert value(reads, changed) == value(reads, base), (
+                f"{key} reads {name} without declaring it"
             )
             checked += 1
         # And what it declares does move it (so the declaration is not too wide for nothing).
         moved = [
             name
-            for name in description.status_fields
-            if value(description, {**base, name: other.get(name, 99.0)}) != value(description, base)
+            for name in reads.status_fields
+            if value(reads, {**base, name: other.get(name, 99.0)}) != value(reads, base)
         ]
-        assert moved or not description.status_fields, description.key
+        assert moved or not reads.status_fields, key
     assert checked > 100
 
 
@@ -531,9 +530,7 @@ async def test_a_push_wakes_only_what_changed(
         ("everything", None),
     ):
         setup_account.async_on_unload(
-            coordinator.async_add_key_listener(
-                EVSE_IDS[0], lambda name=name: woken.append(name), fields
-            )
+            coordinator.key_listeners.add(EVSE_IDS[0], lambda name=name: woken.append(name), fields)
         )
     charge_point = bc_cloud.charge_point(EVSE_IDS[0])
     charge_point.actual_kwh += 1.5

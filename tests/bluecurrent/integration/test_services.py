@@ -9,14 +9,13 @@ from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blue_current.const import DOMAIN
-from custom_components.blue_current.services import (
+from custom_components.blue_current.bluecurrent.services import (
     ATTR_CHARGING_CARD_ID,
     SERVICE_START_CHARGE_SESSION,
     SERVICE_STOP_CHARGE_SESSION,
 )
+from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
-
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EVSE_IDS

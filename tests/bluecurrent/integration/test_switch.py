@@ -25,7 +25,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import BlueCurrentCloud, Outcome
-
 from tests.waiting import wait_for
 
 from .conftest import EVSE_IDS
@@ -36,7 +35,7 @@ EVSE_ID = EVSE_IDS[0]
 @pytest.fixture
 def only_switches() -> Iterator[None]:
     """Load the switch platform alone."""
-    with patch("custom_components.blue_current.PLATFORMS", [Platform.SWITCH]):
+    with patch("custom_components.blue_current.ACCOUNT_PLATFORMS", [Platform.SWITCH]):
         yield
 
 

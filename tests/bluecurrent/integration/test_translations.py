@@ -15,10 +15,10 @@ from homeassistant.setup import async_setup_component
 import pytest
 import yaml
 
-from custom_components.blue_current import sensor
+from custom_components.blue_current.bluecurrent import sensor
 from custom_components.blue_current.const import DOMAIN
+from tests.paths import INTEGRATION
 
-INTEGRATION = Path(__file__).parents[2] / "custom_components" / DOMAIN
 STRINGS = INTEGRATION / "strings.json"
 TRANSLATIONS = INTEGRATION / "translations"
 ICONS = INTEGRATION / "icons.json"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-from pathlib import Path
 import runpy
 import signal
 import sys
@@ -25,11 +24,10 @@ from simulator.__main__ import (
 )
 from simulator.bluecurrent import BlueCurrentCloud, LimitSignal
 from simulator.server import Simulator
+from tests.paths import REPO
 from tests.waiting import wait_for
 
 from .peer import Peer
-
-REPO = Path(__file__).parents[3]
 
 
 class Ping:

@@ -34,6 +34,14 @@ from custom_components.blue_current.const import (
 )
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
+
+# Fixtures of an account too: some tests run both kinds of entry side by side.
+from tests.bluecurrent.integration.conftest import (  # noqa: F401 (fixtures)
+    account_entry,
+    bc_cloud,
+    bc_simulator,
+    setup_account,
+)
 from tests.ha import (  # noqa: F401 (fixtures)
     auto_enable_custom_integrations,
     entity_registry_enabled_by_default,

@@ -12,9 +12,8 @@ from homeassistant.data_entry_flow import FlowResultType, section
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.blue_current import shell_base_url
+from custom_components.blue_current import shell_recharge as card_package
 from custom_components.blue_current.api.shell import PRODUCTION_URL, TEST_URL
-from custom_components.blue_current.config_flow import SECTION_ADVANCED
 from custom_components.blue_current.const import (
     CONF_API_TOKEN,
     CONF_CLIENT_ID,
@@ -27,6 +26,8 @@ from custom_components.blue_current.const import (
     DOMAIN,
     ENTRY_KIND_SHELL,
 )
+from custom_components.blue_current.form import SECTION_ADVANCED
+from custom_components.blue_current.shell_recharge import shell_base_url
 from simulator.server import Simulator
 from simulator.shell import Corruption, ShellCloud
 
@@ -131,12 +132,8 @@ async def test_default_servers_follow_the_environment(
 ) -> None:
     """Without a server URL the entry names only the environment."""
     # Tests may not reach Shell: both environments are the simulator here.
-    for name in ("SHELL_PRODUCTION_URL", "SHELL_TEST_URL"):
-        monkeypatch.setattr(
-            f"custom_components.blue_current.config_flow.{name}", shell_simulator.base_url
-        )
-    monkeypatch.setattr("custom_components.blue_current.PRODUCTION_URL", shell_simulator.base_url)
-    monkeypatch.setattr("custom_components.blue_current.TEST_URL", shell_simulator.base_url)
+    monkeypatch.setattr(card_package, "PRODUCTION_URL", shell_simulator.base_url)
+    monkeypatch.setattr(card_package, "TEST_URL", shell_simulator.base_url)
 
     result = await _card_form(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -290,7 +287,8 @@ async def test_unexpected_error_while_checking(
     closed = aiohttp.ClientSession()
     await closed.close()
     monkeypatch.setattr(
-        "custom_components.blue_current.config_flow.async_get_clientsession", lambda _hass: closed
+        "custom_components.blue_current.shell_recharge.flow.async_get_clientsession",
+        lambda _hass: closed,
     )
     result = await _card_form(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -393,7 +391,7 @@ async def test_reconfigure(
 async def test_reconfigure_without_server_url(
     hass: HomeAssistant, shell_simulator: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("custom_components.blue_current.PRODUCTION_URL", shell_simulator.base_url)
+    monkeypatch.setattr(card_package, "PRODUCTION_URL", shell_simulator.base_url)
     data = card_data(shell_simulator.base_url)
     del data[CONF_SERVER_URL]
     entry = MockConfigEntry(domain=DOMAIN, title=TITLE, unique_id=CARD_ID, data=data)

@@ -20,6 +20,7 @@ from custom_components.blue_current.api.shell import ShellRechargeClient
 from custom_components.blue_current.const import DOMAIN
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
+from tests.quality import backs
 
 from .conftest import (
     CLIENT_ID,
@@ -45,6 +46,7 @@ async def _stop(hass: HomeAssistant, device_id: str) -> None:
     )
 
 
+@backs("appropriate-polling")
 async def test_polling_cadence(
     hass: HomeAssistant,
     frozen: FrozenDateTimeFactory,

@@ -19,20 +19,14 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.blue_current.bluecurrent.coordinator import BlueCurrentCoordinator
 from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL, DOMAIN
-from custom_components.blue_current.coordinator import BlueCurrentCoordinator
-from custom_components.blue_current.shell_coordinator import ShellCoordinator
+from custom_components.blue_current.shell_recharge.coordinator import ShellCoordinator
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
-
+from tests.bluecurrent.integration.conftest import EVSE_IDS
 from tests.waiting import wait_for
-from tests.bluecurrent.integration.conftest import (  # noqa: F401 (fixtures)
-    EVSE_IDS,
-    account_entry,
-    bc_cloud,
-    bc_simulator,
-    setup_account,
-)
+
 from .conftest import CARD_ID, CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, entity_id
 
 REDACTED = "**REDACTED**"
@@ -190,3 +184,18 @@ async def test_diagnostics_after_a_failure(
     assert polling["last_update_success"] is False
     assert "try again in 90 seconds" in polling["last_exception"]
     assert polling["rate_limited_until"] is not None
+
+
+async def test_idle_card(hass: HomeAssistant, setup_shell: MockConfigEntry) -> None:
+    expected = {
+        entity_id("session_status"): "idle",
+        entity_id("session_evse_id"): "unknown",
+        entity_id("session_started"): "unknown",
+        entity_id("session_stopped"): "unknown",
+        entity_id("active_sessions"): "0",
+        entity_id("last_error"): "none",
+        entity_id("charging", "binary_sensor"): "off",
+        entity_id("start_session", "button"): "unknown",
+        entity_id("stop_session", "button"): "unavailable",
+    }
+    assert {key: hass.states.get(key).state for key in expected} == expected

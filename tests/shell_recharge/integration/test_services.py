@@ -19,11 +19,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blue_current.const import CONF_DEFAULT_EVSE_ID, DOMAIN
-from custom_components.blue_current.shell_coordinator import ShellCoordinator
+from custom_components.blue_current.shell_recharge.coordinator import ShellCoordinator
 from simulator.server import Simulator
 from simulator.shell import Corruption, ShellCloud
-
 from tests.waiting import wait_for
+
 from .conftest import (
     EMA_ID,
     EVSE_ID,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass
@@ -13,11 +12,10 @@ from homeassistant.helpers.translation import async_get_translations
 from homeassistant.setup import async_setup_component
 import pytest
 
-from custom_components.blue_current import binary_sensor, button, sensor
 from custom_components.blue_current.const import DOMAIN
-from custom_components.blue_current.shell_coordinator import FailureReason
-
-INTEGRATION = Path(__file__).parents[3] / "custom_components" / DOMAIN
+from custom_components.blue_current.shell_recharge import binary_sensor, button, sensor
+from custom_components.blue_current.shell_recharge.models import FailureReason
+from tests.paths import INTEGRATION
 
 
 def _load(name: str) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import NoReturn
 
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .api.shell import (
+from ..api.shell import (
     ChargeSession,
     SessionState,
     ShellAuthError,
@@ -22,15 +22,9 @@ from .api.shell import (
     validate_evse_id,
     validate_session_id,
 )
-from .const import DOMAIN, SHELL_POLL_INTERVAL
-from .shell_coordinator import (
-    CardData,
-    Command,
-    CommandFailure,
-    FailureReason,
-    ShellCoordinator,
-    session_failure,
-)
+from ..const import DOMAIN, SHELL_POLL_INTERVAL
+from .coordinator import Command, ShellCoordinator
+from .models import CardData, CommandFailure, FailureReason, session_failure
 
 # A stop that is not answered yet.
 _STILL_STOPPING = frozenset(

@@ -1,4 +1,4 @@
-"""The card's device and entities: snapshots per platform, unique ids, buttons."""
+"""The card's buttons: snapshot, unique ids, start and stop, refusals."""
 
 from __future__ import annotations
 
@@ -9,111 +9,49 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.blue_current.const import DOMAIN
 from simulator.shell import ShellCloud
 
-from .conftest import CARD_ID, EMA_ID, EVSE_ID, START_DELAY, TITLE, entity_id, move_time, paths
+from .conftest import EVSE_ID, START_DELAY, entity_id, move_time, paths
+from .platforms import check_snapshot, check_unique_ids_and_device
 
-UNIQUE_IDS = {
-    Platform.SENSOR: [
-        f"{key}_{CARD_ID}"
-        for key in (
-            "session_status",
-            "session_evse_id",
-            "session_started",
-            "session_stopped",
-            "active_sessions",
-            "last_error",
-        )
-    ],
-    Platform.BINARY_SENSOR: [f"charging_{CARD_ID}"],
-    Platform.BUTTON: [f"start_session_{CARD_ID}", f"stop_session_{CARD_ID}"],
-}
+PLATFORM = Platform.BUTTON
 
 
 @pytest.fixture
-def platform() -> Platform:
-    """The platform a test loads; all of them unless a test says otherwise."""
-    return Platform.SENSOR
-
-
-@pytest.fixture
-def only_platform(platform: Platform) -> Iterator[None]:
-    with patch("custom_components.blue_current.SHELL_PLATFORMS", [platform]):
+def only_this_platform() -> Iterator[None]:
+    with patch("custom_components.blue_current.CARD_PLATFORMS", [PLATFORM]):
         yield
+
+
+@pytest.mark.usefixtures("only_this_platform")
+async def test_snapshot(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    shell_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    await check_snapshot(hass, frozen, shell_entry, entity_registry, snapshot)
+
+
+async def test_unique_ids_and_device(
+    only_this_platform: None,
+    hass: HomeAssistant,
+    setup_shell: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    check_unique_ids_and_device(hass, PLATFORM, setup_shell, entity_registry)
 
 
 async def _press(hass: HomeAssistant, key: str) -> None:
     await hass.services.async_call(
         "button", "press", {ATTR_ENTITY_ID: entity_id(key, "button")}, blocking=True
     )
-
-
-@pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.BINARY_SENSOR, Platform.BUTTON])
-async def test_snapshot(
-    *,
-    hass: HomeAssistant,
-    frozen: FrozenDateTimeFactory,
-    only_platform: None,
-    shell_cloud: ShellCloud,
-    shell_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-    snapshot: SnapshotAssertion,
-) -> None:
-    """A card charging at its default EVSE."""
-    shell_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(shell_entry.entry_id)
-    await hass.async_block_till_done()
-    coordinator = shell_entry.runtime_data
-    await coordinator.async_start(EVSE_ID)
-    await move_time(hass, frozen, START_DELAY + 3)
-
-    await snapshot_platform(hass, entity_registry, snapshot, shell_entry.entry_id)
-
-
-@pytest.mark.parametrize("platform", list(UNIQUE_IDS))
-async def test_unique_ids_and_device(
-    hass: HomeAssistant,
-    only_platform: None,
-    platform: Platform,
-    setup_shell: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
-) -> None:
-    """Unique ids are "{key}_{card}"; every entity sits on the card's one device."""
-    entries = er.async_entries_for_config_entry(entity_registry, setup_shell.entry_id)
-    assert [e.unique_id for e in entries] == UNIQUE_IDS[platform]
-    device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, CARD_ID), setup_shell.entry_id
-    )
-    assert device is not None
-    assert (device.name, device.manufacturer, device.model) == (
-        TITLE,
-        "Shell Recharge",
-        "Charge card",
-    )
-    assert device.serial_number == EMA_ID
-    assert device.entry_type is dr.DeviceEntryType.SERVICE
-    assert {e.device_id for e in entries} == {device.id}
-
-
-async def test_idle_card(hass: HomeAssistant, setup_shell: MockConfigEntry) -> None:
-    expected = {
-        entity_id("session_status"): "idle",
-        entity_id("session_evse_id"): "unknown",
-        entity_id("session_started"): "unknown",
-        entity_id("session_stopped"): "unknown",
-        entity_id("active_sessions"): "0",
-        entity_id("last_error"): "none",
-        entity_id("charging", "binary_sensor"): "off",
-        entity_id("start_session", "button"): "unknown",
-        entity_id("stop_session", "button"): "unavailable",
-    }
-    assert {key: hass.states.get(key).state for key in expected} == expected
 
 
 async def test_buttons_start_and_stop(

@@ -12,19 +12,16 @@ import asyncio
 from collections.abc import Awaitable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Literal, TypeGuard
+from typing import Literal
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from .api.shell import (
+from ..api.shell import (
     ChargeSession,
-    FailureCode,
     SessionState,
     ShellAuthError,
     ShellError,
@@ -33,32 +30,19 @@ from .api.shell import (
     ShellRechargeClient,
     normalize_ema_id,
 )
-from .const import (
+from ..const import (
     CONF_DEFAULT_EVSE_ID,
-    CONF_ENTRY_KIND,
     DOMAIN,
-    ENTRY_KIND_SHELL,
     LOGGER,
     SHELL_FAST_POLL_INTERVAL,
     SHELL_POLL_INTERVAL,
     SHELL_SETTLE_TIMEOUT,
 )
-from .coordinator import BlueCurrentConfigEntry, BlueCurrentCoordinator
-
-type ShellConfigEntry = ConfigEntry[ShellCoordinator]
-# Platforms and actions serve both kinds of entry; runtime_data tells which one it is.
-type AnyConfigEntry = ConfigEntry[BlueCurrentCoordinator | ShellCoordinator]
+from ..entry import CardConfigEntry
+from .models import CardData, CommandFailure, FailureReason, session_failure
 
 type Command = Literal["start", "stop"]
 
-# A session in these states holds the EVSE: the car charges (or may) until it is stopped.
-RUNNING_STATES = frozenset(
-    {SessionState.STARTED, SessionState.STOP_REQUESTED, SessionState.FAILED_TO_STOP}
-)
-# The states a stop can be asked from.
-STOPPABLE_STATES = frozenset(
-    {SessionState.START_REQUESTED, SessionState.STARTED, SessionState.FAILED_TO_STOP}
-)
 # While a command's session is in one of these, the operator has not answered yet.
 _PENDING: dict[Command, frozenset[SessionState]] = {
     "start": frozenset({SessionState.START_REQUESTED}),
@@ -66,91 +50,6 @@ _PENDING: dict[Command, frozenset[SessionState]] = {
         {SessionState.START_REQUESTED, SessionState.STARTED, SessionState.STOP_REQUESTED}
     ),
 }
-
-
-def is_shell_entry(entry: ConfigEntry) -> TypeGuard[ShellConfigEntry]:
-    """Whether the entry is a Shell Recharge card (account entries carry no kind)."""
-    return entry.data.get(CONF_ENTRY_KIND) == ENTRY_KIND_SHELL
-
-
-def is_account_entry(entry: ConfigEntry) -> TypeGuard[BlueCurrentConfigEntry]:
-    """Whether the entry is a Blue Current account."""
-    return not is_shell_entry(entry)
-
-
-class FailureReason(StrEnum):
-    """Why the card's last start or stop failed: the states of the last error sensor."""
-
-    EVSE_IN_USE = "evse_in_use"
-    EV_NOT_CONNECTED = "ev_not_connected"
-    UNKNOWN_EVSE = "unknown_evse"
-    UNKNOWN_CARD = "unknown_card"
-    EVSE_OUT_OF_SERVICE = "evse_out_of_service"
-    EVSE_NOT_SUPPORTED = "evse_not_supported"
-    CARD_NOT_SUPPORTED = "card_not_supported"
-    START_FAILED = "start_failed"
-    STOP_FAILED = "stop_failed"
-    START_NOT_CONFIRMED = "start_not_confirmed"
-    STOP_NOT_CONFIRMED = "stop_not_confirmed"
-    SESSION_NOT_FOUND = "session_not_found"
-    RATE_LIMITED = "rate_limited"
-    AUTH_FAILED = "auth_failed"
-    SERVER_ERROR = "server_error"
-    CANNOT_CONNECT = "cannot_connect"
-    REQUEST_REFUSED = "request_refused"
-
-
-# The operator's failure codes that tell the user something specific; others are generic.
-# Keyed in lower case: the API's spelling of values varies.
-_REASON_OF_CODE: dict[str, FailureReason] = {
-    code.lower(): reason
-    for code, reason in (
-        (FailureCode.EVSE_IN_USE, FailureReason.EVSE_IN_USE),
-        (FailureCode.EV_NOT_CONNECTED_TO_EVSE, FailureReason.EV_NOT_CONNECTED),
-        (FailureCode.EVSE_NOT_FOUND, FailureReason.UNKNOWN_EVSE),
-        (FailureCode.EVSE_OUT_OF_SERVICE, FailureReason.EVSE_OUT_OF_SERVICE),
-        (FailureCode.EVSE_NOT_SUPPORTED, FailureReason.EVSE_NOT_SUPPORTED),
-        (FailureCode.CHARGE_TOKEN_NOT_SUPPORTED, FailureReason.CARD_NOT_SUPPORTED),
-    )
-}
-
-
-@dataclass(frozen=True, slots=True)
-class CommandFailure:
-    """What went wrong with the card's last start or stop, and where."""
-
-    reason: FailureReason
-    evse_id: str | None = None
-    session_id: str | None = None
-    code: str | None = None
-    message: str | None = None
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CardData:
-    """What is known about a card. Replaced, never changed, on an update."""
-
-    active: tuple[ChargeSession, ...] = ()
-    # The session the card's entities show: the newest one, kept after it ended.
-    session: ChargeSession | None = None
-    last_error: CommandFailure | None = None
-
-    @property
-    def charging(self) -> bool:
-        """Whether a session holds an EVSE for this card."""
-        return any(s.state in RUNNING_STATES for s in self.active)
-
-    @property
-    def stoppable(self) -> tuple[ChargeSession, ...]:
-        """The active sessions a stop may be asked for."""
-        return tuple(s for s in self.active if s.state in STOPPABLE_STATES)
-
-    def find(self, session_id: str) -> ChargeSession | None:
-        """A session of the card by its id (compared without regard to case)."""
-        wanted = session_id.lower()
-        candidates = (*self.active, *((self.session,) if self.session else ()))
-        return next((s for s in candidates if s.session_id.lower() == wanted), None)
 
 
 @dataclass(slots=True)
@@ -165,12 +64,12 @@ class _Followed:
 class ShellCoordinator(DataUpdateCoordinator[CardData]):
     """Polls one Shell Recharge card through the partner API."""
 
-    config_entry: ShellConfigEntry
+    config_entry: CardConfigEntry
 
     def __init__(
         self,
         hass: HomeAssistant,
-        entry: ShellConfigEntry,
+        entry: CardConfigEntry,
         client: ShellRechargeClient,
         ema_id: str,
     ) -> None:
@@ -390,18 +289,6 @@ def _wake(followed: _Followed, session: ChargeSession | None) -> None:
     for waiter in followed.waiters:
         if not waiter.done():
             waiter.set_result(session)
-
-
-def session_failure(session: ChargeSession, fallback: FailureReason) -> CommandFailure:
-    """The failure a failed session reports; `fallback` for codes without a message of ours."""
-    code = session.error_code
-    return CommandFailure(
-        _REASON_OF_CODE.get(code.lower(), fallback) if code is not None else fallback,
-        evse_id=session.evse_id,
-        session_id=session.session_id,
-        code=session.error_code,
-        message=session.error_message,
-    )
 
 
 def _recency(session: ChargeSession) -> datetime:

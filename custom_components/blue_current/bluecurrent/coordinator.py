@@ -1,15 +1,19 @@
-"""Push coordinator: owns an account's websocket and turns its events into a snapshot."""
+"""The connection of a Blue Current account: connect, back off, obey the rate limit, keep it fresh.
+
+What an event changes is worked out in state.py; this module only owns the websocket's
+lifecycle and acts on those changes (wake entities, ask for details, remove devices).
+"""
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import fields, replace
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 import random
 import time
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed, ConfigEntryNotReady
 from homeassistant.helpers import device_registry as dr, issue_registry as ir
 from homeassistant.helpers.event import (
@@ -18,26 +22,18 @@ from homeassistant.helpers.event import (
     async_track_time_interval,
 )
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
-from homeassistant.util import dt as dt_util
 
-from .api.bluecurrent import (
-    APP_CARD_UID,
+from ..api.bluecurrent import (
     Activity,
     BlueCurrentAuthError,
     BlueCurrentClient,
     BlueCurrentError,
     BlueCurrentRateLimitError,
-    ChargeCardsEvent,
     ChargePointsEvent,
-    ChargePointStatus,
     Event,
-    GridCurrentEvent,
-    GridStatus,
-    GridStatusEvent,
-    SettingsEvent,
     StatusEvent,
 )
-from .const import (
+from ..const import (
     DOMAIN,
     LOGGER,
     RECONNECT_MAX_DELAY,
@@ -45,19 +41,20 @@ from .const import (
     SETUP_TIMEOUT,
     SILENT_CHARGING_AFTER,
 )
-from .data import AccountData, ChargePointData, merge_settings
-
-type BlueCurrentConfigEntry = ConfigEntry[BlueCurrentCoordinator]
+from ..entry import AccountConfigEntry
+from ..timefmt import local_time
+from .listeners import KeyListeners, Listeners
+from .state import AccountData, Change
 
 WATCHDOG_INTERVAL = timedelta(seconds=60)
-STATUS_FIELDS = tuple(f.name for f in fields(ChargePointStatus))
 # The cloud does not push a changed list of charge points or cards: ask now and then.
 ACCOUNT_REFRESH_INTERVAL = timedelta(hours=1)
 
 
 def reconnect_delay(attempt: int) -> float:
     """Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 minutes."""
-    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** (attempt + 1))
+    # The exponent is bounded: after days of outage 2**attempt would overflow a float.
+    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** min(attempt + 1, 16))
     return max(RECONNECT_MIN_DELAY, random.uniform(ceiling / 2, ceiling))
 
 
@@ -69,15 +66,15 @@ def rate_limit_issue_id(entry: ConfigEntry) -> str:
 class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     """Keeps one websocket to the Blue Current cloud for a config entry.
 
-    Entities subscribe per charge point or grid (`async_add_key_listener`), so a status push
-    only wakes the entities of that charge point; `async_update_listeners` is kept for what
-    concerns everyone (connection lost or back, charge points added or removed).
+    Entities subscribe per charge point or grid (`key_listeners`), so a status push only
+    wakes the entities that show a changed field; `async_update_listeners` is kept for what
+    concerns everyone (connection lost or back, the list of charge points, the cards).
     """
 
-    config_entry: BlueCurrentConfigEntry
+    config_entry: AccountConfigEntry
 
     def __init__(
-        self, hass: HomeAssistant, entry: BlueCurrentConfigEntry, client: BlueCurrentClient
+        self, hass: HomeAssistant, entry: AccountConfigEntry, client: BlueCurrentClient
     ) -> None:
         """Create the coordinator; nothing connects before async_start."""
         super().__init__(hass, LOGGER, config_entry=entry, name=DOMAIN, always_update=False)
@@ -85,15 +82,15 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self.data = AccountData()
         # Until the charge points arrive nothing is known: entities start unavailable.
         self.last_update_success = False
-        self._key_listeners: dict[str, list[tuple[CALLBACK_TYPE, frozenset[str] | None]]] = {}
-        self._structure_listeners: list[CALLBACK_TYPE] = []
+        # Entities listen per charge point or grid; platforms listen for new ones.
+        self.key_listeners = KeyListeners()
+        self.structure_listeners = Listeners()
         self._last_status_at: dict[str, float] = {}
         self._awaiting_status: set[str] = set()
         self._grid_asked: set[str] = set()
         self._ready = asyncio.Event()
         self._charge_points_known = False
         self._was_connected = False
-        self._selected_cards: dict[str, str] = {}
         self._fresh_connection = True
 
     @property
@@ -115,7 +112,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             raise ConfigEntryNotReady(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
-                translation_placeholders={"reset_at": _local_time(err.reset_at)},
+                translation_placeholders={"reset_at": local_time(err.reset_at)},
             ) from err
         except BlueCurrentError as err:
             raise ConfigEntryNotReady(
@@ -219,164 +216,44 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             severity=ir.IssueSeverity.WARNING,
             translation_key="rate_limited",
             # No account name here: repair issues end up in diagnostics, the e-mail must not.
-            translation_placeholders={"reset_at": _local_time(reset_at)},
+            translation_placeholders={"reset_at": local_time(reset_at)},
         )
-
-    # The charge card each charge point's start button uses.
-
-    def selected_card_uid(self, evse_id: str) -> str | None:
-        """The uid of the card chosen for this charge point, None for no card."""
-        return self._selected_cards.get(evse_id)
-
-    def selected_card(self, evse_id: str) -> str:
-        """The card uid to start a session with (the app card when none is chosen)."""
-        return self._selected_cards.get(evse_id, APP_CARD_UID)
-
-    def select_card(self, evse_id: str, uid: str | None) -> None:
-        """Choose the card for this charge point; None for no card."""
-        if uid is None:
-            self._selected_cards.pop(evse_id, None)
-        else:
-            self._selected_cards[evse_id] = uid
-
-    # Listeners.
-
-    @callback
-    def async_add_key_listener(
-        self, key: str, update: CALLBACK_TYPE, status_fields: frozenset[str] | None = None
-    ) -> CALLBACK_TYPE:
-        """Call `update` when the charge point or grid with this id changes.
-
-        With `status_fields`, a new status of the charge point wakes `update` only when one
-        of those ChargePointStatus fields changed: most pushes change one or two fields, and
-        most entities show none of them.
-        """
-        listener = (update, status_fields)
-        listeners = self._key_listeners.setdefault(key, [])
-        listeners.append(listener)
-
-        @callback
-        def remove() -> None:
-            listeners.remove(listener)
-
-        return remove
-
-    @callback
-    def async_add_structure_listener(self, changed: CALLBACK_TYPE) -> CALLBACK_TYPE:
-        """Call `changed` when charge points or grids appear, so platforms add entities."""
-        self._structure_listeners.append(changed)
-
-        @callback
-        def remove() -> None:
-            if changed in self._structure_listeners:
-                self._structure_listeners.remove(changed)
-
-        return remove
-
-    def _structure_changed(self) -> None:
-        for changed in list(self._structure_listeners):
-            changed()
-
-    def _notify(self, key: str, changed: frozenset[str] | None = None) -> None:
-        """Wake the listeners of a key; with `changed`, only those that show such a field."""
-        for update, shown in self._key_listeners.get(key, ()):
-            if changed is None or shown is None or not shown.isdisjoint(changed):
-                update()
 
     # Events from the cloud.
 
     @callback
     def _handle_event(self, event: Event) -> None:
-        match event:
-            case StatusEvent(status=status):
-                self._on_status(status.evse_id, event)
-            case GridCurrentEvent():
-                self._on_grid_current(event)
-            case SettingsEvent(evse_id=evse_id, settings=settings):
-                current = self.data.charge_points.get(evse_id)
-                if current is not None:
-                    merged = merge_settings(current.settings, settings)
-                    if merged != current.settings:
-                        self.data.charge_points[evse_id] = replace(current, settings=merged)
-                        self._notify(evse_id)
-            case GridStatusEvent(grid=grid, evse_id=evse_id):
-                self._on_grid_status(grid, evse_id)
-            case ChargePointsEvent():
-                self._on_charge_points(event)
-            case ChargeCardsEvent(cards=cards):
-                if cards != self.data.cards:
-                    self.data.cards = cards
-                    self.async_update_listeners()
-            case _:
-                pass
+        change = self.data.apply(event)
+        if isinstance(event, StatusEvent):
+            self._on_status(event.status.evse_id)
+        elif isinstance(event, ChargePointsEvent):
+            self._on_charge_points(change)
+        if change.unplaced:
+            self._ask_grids(change.unplaced)
+        if change.removed:
+            self._remove_devices(change.removed)
+        self.key_listeners.notify(change)
+        if change.added:
+            self.structure_listeners.notify()
+        if change.everyone:
+            self.async_update_listeners()
 
-    def _on_status(self, evse_id: str, event: StatusEvent) -> None:
-        current = self.data.charge_points.get(evse_id)
-        if current is None:
+    def _on_status(self, evse_id: str) -> None:
+        if evse_id not in self.data.charge_points:
             return
         self._last_status_at[evse_id] = time.monotonic()
-        old, new = current.status, event.status
-        if old != new:
-            self.data.charge_points[evse_id] = replace(current, status=new)
-            changed = None
-            if old is not None:
-                changed = frozenset(f for f in STATUS_FIELDS if getattr(old, f) != getattr(new, f))
-            self._notify(evse_id, changed)
         if self._awaiting_status:
             self._awaiting_status.discard(evse_id)
             if not self._awaiting_status:
                 self._ready.set()
 
-    def _on_grid_current(self, event: GridCurrentEvent) -> None:
-        grid_id = self.data.grid_of_charge_point.get(event.evse_id)
-        if grid_id is None:
-            self._ask_grids({event.evse_id})
-            return
-        grid = self.data.grids[grid_id]
-        updated = replace(
-            grid,
-            current_phase_1=event.current_phase_1,
-            current_phase_2=event.current_phase_2,
-            current_phase_3=event.current_phase_3,
-        )
-        if updated != grid:
-            self.data.grids[grid_id] = updated
-            self._notify(grid_id)
-
-    def _on_grid_status(self, grid: GridStatus, evse_id: str | None) -> None:
-        known = grid.grid_id in self.data.grids
-        if evse_id is not None:
-            self.data.grid_of_charge_point[evse_id] = grid.grid_id
-        if self.data.grids.get(grid.grid_id) == grid:
-            return
-        self.data.grids[grid.grid_id] = grid
-        if known:
-            self._notify(grid.grid_id)
-        else:
-            self._structure_changed()
-
-    def _on_charge_points(self, event: ChargePointsEvent) -> None:
+    def _on_charge_points(self, change: Change) -> None:
         self._charge_points_known = True
         self._mark_connected()
-        previous = self.data.charge_points
-        listed = {cp.evse_id: cp for cp in event.charge_points}
-        updated: dict[str, ChargePointData] = {}
-        for evse_id, info in listed.items():
-            old = previous.get(evse_id)
-            if old is None:
-                updated[evse_id] = ChargePointData(info=info, settings=info.settings)
-            else:
-                settings = merge_settings(old.settings, info.settings)
-                updated[evse_id] = replace(old, info=info, settings=settings)
-        self.data.charge_points = updated
-        added = bool(set(listed) - set(previous))
-        removed = set(previous) - set(listed)
-        if removed:
-            self._remove_devices(removed)
+        listed = list(self.data.charge_points)
         # After a (re)connect every status may be stale; on a refresh only new ones are missing.
-        to_ask = (
-            list(listed) if self._fresh_connection else [e for e in listed if e not in previous]
-        )
+        to_ask = listed if self._fresh_connection else [e for e in listed if e in change.added]
+        self._fresh_connection = False
         self._awaiting_status.update(to_ask)
         if not self._awaiting_status:
             self._ready.set()
@@ -384,9 +261,6 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self.config_entry.async_create_background_task(
                 self.hass, self._ask_details(to_ask), f"{DOMAIN} details"
             )
-        if added:
-            self._structure_changed()
-        self.async_update_listeners()
 
     async def _ask_details(self, evse_ids: list[str]) -> None:
         """Ask the status of every charge point, and the grid of those not yet placed."""
@@ -397,7 +271,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         except BlueCurrentError as err:
             LOGGER.debug("Could not ask for details: %s", err)
 
-    def _ask_grids(self, evse_ids: set[str]) -> None:
+    def _ask_grids(self, evse_ids: AbstractSet[str]) -> None:
         self.config_entry.async_create_background_task(
             self.hass, self._ask_grids_now(sorted(evse_ids)), f"{DOMAIN} grids"
         )
@@ -413,7 +287,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 self._grid_asked.discard(evse_id)
                 raise
 
-    def _remove_devices(self, evse_ids: set[str]) -> None:
+    def _remove_devices(self, evse_ids: AbstractSet[str]) -> None:
         registry = dr.async_get(self.hass)
         for evse_id in evse_ids:
             self._last_status_at.pop(evse_id, None)
@@ -451,7 +325,3 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     async def _async_update_data(self) -> AccountData:
         # Pushed, never polled; a refresh returns what we have.
         return self.data
-
-
-def _local_time(moment: datetime) -> str:
-    return dt_util.as_local(moment).strftime("%Y-%m-%d %H:%M:%S %Z")

@@ -6,13 +6,13 @@ from collections.abc import Awaitable
 
 from homeassistant.exceptions import HomeAssistantError
 
-from .api.bluecurrent import (
+from ..api.bluecurrent import (
     BlueCurrentCommandRejectedError,
     BlueCurrentCommandTimeoutError,
     BlueCurrentConnectionError,
     BlueCurrentError,
 )
-from .const import DOMAIN
+from ..const import DOMAIN
 
 
 async def async_run_command(action: Awaitable[None], *, command: str, charge_point: str) -> None:

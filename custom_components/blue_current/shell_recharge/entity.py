@@ -6,14 +6,15 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN
-from .shell_coordinator import ShellCoordinator
+from ..const import DOMAIN
+from ..entity import WritesOnlyChanges
+from .coordinator import ShellCoordinator
 
 SHELL_MANUFACTURER = "Shell Recharge"
 SHELL_MODEL = "Charge card"
 
 
-class ShellCardEntity(CoordinatorEntity[ShellCoordinator]):
+class ShellCardEntity(WritesOnlyChanges, CoordinatorEntity[ShellCoordinator]):
     """An entity of a card; the card is named by its compact EMA-ID (upper case, no hyphens)."""
 
     _attr_has_entity_name = True

@@ -6,8 +6,8 @@ from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 
-from .const import DOMAIN, LOGGER
-from .coordinator import BlueCurrentConfigEntry
+from ..const import DOMAIN, LOGGER
+from ..entry import AccountConfigEntry
 from .entity import grid_unique_id
 
 # Core gave its grid sensors these bare keys as unique ids: two accounts would collide.
@@ -21,7 +21,7 @@ CORE_GRID_KEYS = (
 
 
 @callback
-def async_listen_for_core_grid(hass: HomeAssistant, entry: BlueCurrentConfigEntry) -> CALLBACK_TYPE:
+def async_listen_for_core_grid(hass: HomeAssistant, entry: AccountConfigEntry) -> CALLBACK_TYPE:
     """Once the grid of the first charge point is known, move core's grid sensors onto it.
 
     Core showed the grid of the account's first charge point; its sensors keep their entity
@@ -37,13 +37,13 @@ def async_listen_for_core_grid(hass: HomeAssistant, entry: BlueCurrentConfigEntr
             async_migrate_core_grid_ids(hass, entry, grid_id)
             unsubscribe()
 
-    unsubscribe = coordinator.async_add_structure_listener(migrate_when_known)
+    unsubscribe = coordinator.structure_listeners.add(migrate_when_known)
     return unsubscribe
 
 
 @callback
 def async_migrate_core_grid_ids(
-    hass: HomeAssistant, entry: BlueCurrentConfigEntry, grid_id: str
+    hass: HomeAssistant, entry: AccountConfigEntry, grid_id: str
 ) -> None:
     """Give this entry's bare-key grid sensors the grid-scoped unique id."""
     registry = er.async_get(hass)

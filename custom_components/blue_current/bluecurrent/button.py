@@ -1,0 +1,86 @@
+"""Buttons of a charge point: reboot, reset, start and stop a session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.components.button.const import ButtonDeviceClass
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..entry import AccountConfigEntry
+from .commands import async_run_command
+from .coordinator import BlueCurrentCoordinator
+from .entity import ChargePointEntity, async_add_as_they_appear
+from .select import chosen_card_uid
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargePointButtonDescription(ButtonEntityDescription):
+    """A button; press_fn sends the command and returns once the cloud confirmed it."""
+
+    press_fn: Callable[[BlueCurrentCoordinator, str], Coroutine[Any, Any, None]]
+
+
+BUTTONS: tuple[ChargePointButtonDescription, ...] = (
+    ChargePointButtonDescription(
+        key="reset",
+        translation_key="reset",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda coordinator, evse_id: coordinator.client.reset(evse_id),
+    ),
+    ChargePointButtonDescription(
+        key="reboot",
+        translation_key="reboot",
+        device_class=ButtonDeviceClass.RESTART,
+        entity_category=EntityCategory.CONFIG,
+        press_fn=lambda coordinator, evse_id: coordinator.client.reboot(evse_id),
+    ),
+    ChargePointButtonDescription(
+        key="start_charge_session",
+        translation_key="start_charge_session",
+        press_fn=lambda coordinator, evse_id: coordinator.client.start_session(
+            evse_id, chosen_card_uid(coordinator, evse_id)
+        ),
+    ),
+    ChargePointButtonDescription(
+        key="stop_charge_session",
+        translation_key="stop_charge_session",
+        press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AccountConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the buttons of every charge point, now and when more appear."""
+    coordinator = entry.runtime_data
+    async_add_as_they_appear(
+        entry,
+        async_add_entities,
+        per_charge_point=lambda evse_id: (
+            ChargePointButton(coordinator, evse_id, description) for description in BUTTONS
+        ),
+    )
+
+
+class ChargePointButton(ChargePointEntity, ButtonEntity):
+    """A button that waits for the cloud's verdict and reports a rejection."""
+
+    entity_description: ChargePointButtonDescription
+
+    async def async_press(self) -> None:
+        """Send the command and wait for the verdict."""
+        await async_run_command(
+            self.entity_description.press_fn(self.coordinator, self.evse_id),
+            command=self.entity_description.key,
+            charge_point=self.evse_id,
+        )

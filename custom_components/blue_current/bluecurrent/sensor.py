@@ -1,0 +1,314 @@
+"""Sensors of a charge point (CH_STATUS, tariff) and of a grid (GRID_STATUS)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    CURRENCY_EURO,
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
+from ..entry import AccountConfigEntry
+from .coordinator import BlueCurrentCoordinator
+from .entity import (
+    ChargePointEntity,
+    GridEntity,
+    Reads,
+    async_add_as_they_appear,
+    from_charge_point,
+    from_status,
+)
+from .state import ChargePointData
+
+type SensorValue = float | str | datetime | None
+
+_VOLTAGES = ("voltage_phase_1", "voltage_phase_2", "voltage_phase_3")
+_CURRENTS = ("current_phase_1", "current_phase_2", "current_phase_3")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargePointSensorDescription(SensorEntityDescription):
+    """A sensor of a charge point.
+
+    tariff_unit: the sensor shows a tariff price, in the tariff's currency (per kWh or not).
+    """
+
+    reads: Reads[SensorValue]
+    tariff_unit: Callable[[str], str] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class GridSensorDescription(SensorEntityDescription):
+    """A sensor of a grid."""
+
+    value_fn: Callable[[GridStatus], float | None]
+
+
+def _voltage(
+    key: str, read: Callable[[ChargePointStatus], float | None], *fields: str, enabled: bool
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        reads=from_status(read, *fields),
+    )
+
+
+def _current(
+    key: str,
+    reads: Reads[float | None],
+    *,
+    enabled: bool = True,
+    category: EntityCategory | None = None,
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        entity_category=category,
+        reads=reads,
+    )
+
+
+def _timestamp(
+    key: str, read: Callable[[ChargePointStatus], datetime | None], field: str
+) -> ChargePointSensorDescription:
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.TIMESTAMP,
+        reads=from_status(read, field),
+    )
+
+
+def _per_kwh(currency: str) -> str:
+    return f"{currency}/{UnitOfEnergy.KILO_WATT_HOUR}"
+
+
+def _price(
+    key: str, read: Callable[[Tariff], float | None], *, per_kwh: bool
+) -> ChargePointSensorDescription:
+    def value(cp: ChargePointData) -> float | None:
+        return None if cp.info.tariff is None else read(cp.info.tariff)
+
+    return ChargePointSensorDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        # Diagnostic and rarely changing; off by default keeps large accounts under
+        # Home Assistant's 10,000 entities per entry (bench/README.md, scale).
+        entity_registry_enabled_default=False,
+        suggested_display_precision=4 if per_kwh else 2,
+        tariff_unit=_per_kwh if per_kwh else str,
+        reads=from_charge_point(value),
+    )
+
+
+def _current_left(cp: ChargePointData) -> float | None:
+    return None if cp.status is None else cp.status.current_left(smart_charging=cp.smart_charging)
+
+
+CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
+    _voltage("actual_v1", lambda s: s.voltage_phase_1, "voltage_phase_1", enabled=False),
+    _voltage("actual_v2", lambda s: s.voltage_phase_2, "voltage_phase_2", enabled=False),
+    _voltage("actual_v3", lambda s: s.voltage_phase_3, "voltage_phase_3", enabled=False),
+    _voltage("avg_voltage", lambda s: s.average_voltage, *_VOLTAGES, enabled=True),
+    _current(
+        "actual_p1", from_status(lambda s: s.current_phase_1, "current_phase_1"), enabled=False
+    ),
+    _current(
+        "actual_p2", from_status(lambda s: s.current_phase_2, "current_phase_2"), enabled=False
+    ),
+    _current(
+        "actual_p3", from_status(lambda s: s.current_phase_3, "current_phase_3"), enabled=False
+    ),
+    _current("avg_current", from_status(lambda s: s.average_current, *_CURRENTS)),
+    ChargePointSensorDescription(
+        key="power",
+        translation_key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        reads=from_status(lambda s: s.power, *_VOLTAGES, *_CURRENTS),
+    ),
+    ChargePointSensorDescription(
+        key="total_kw",
+        translation_key="total_kw",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.KILO_WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=False,
+        reads=from_status(lambda s: s.estimated_power_kw, *_VOLTAGES, *_CURRENTS),
+    ),
+    ChargePointSensorDescription(
+        key="actual_kwh",
+        translation_key="actual_kwh",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        reads=from_status(lambda s: s.session_energy, "session_energy"),
+    ),
+    ChargePointSensorDescription(
+        key="total_cost",
+        translation_key="total_cost",
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=CURRENCY_EURO,
+        reads=from_status(lambda s: s.session_cost, "session_cost"),
+    ),
+    ChargePointSensorDescription(
+        key="vehicle_status",
+        translation_key="vehicle_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in VehicleStatus],
+        reads=from_status(lambda s: s.vehicle_status, "vehicle_status"),
+    ),
+    ChargePointSensorDescription(
+        key="activity",
+        translation_key="activity",
+        device_class=SensorDeviceClass.ENUM,
+        options=[activity.value for activity in Activity],
+        reads=from_status(lambda s: s.activity, "activity"),
+    ),
+    _current(
+        "max_usage",
+        from_status(lambda s: s.max_usage, "max_usage"),
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    _current(
+        "smartcharging_max_usage",
+        from_status(lambda s: s.smart_charging_max_usage, "smart_charging_max_usage"),
+        enabled=False,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    _current(
+        "max_offline",
+        from_status(lambda s: s.max_offline, "max_offline"),
+        enabled=False,
+        category=EntityCategory.DIAGNOSTIC,
+    ),
+    _current(
+        "current_left",
+        from_charge_point(_current_left, *_CURRENTS, "max_usage", "smart_charging_max_usage"),
+        enabled=False,
+    ),
+    _timestamp("start_datetime", lambda s: s.session_started, "session_started"),
+    _timestamp("stop_datetime", lambda s: s.session_stopped, "session_stopped"),
+    _timestamp("offline_since", lambda s: s.offline_since, "offline_since"),
+    _price("price_in_vat", lambda t: t.price_in_vat, per_kwh=True),
+    _price("price_ex_vat", lambda t: t.price_ex_vat, per_kwh=True),
+    _price("start_price_in_vat", lambda t: t.start_price_in_vat, per_kwh=False),
+    _price("start_price_ex_vat", lambda t: t.start_price_ex_vat, per_kwh=False),
+)
+
+
+def _grid_current(
+    key: str, read: Callable[[GridStatus], float | None], *, enabled: bool = True
+) -> GridSensorDescription:
+    return GridSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_registry_enabled_default=enabled,
+        value_fn=read,
+    )
+
+
+def _grid_limit(key: str, read: Callable[[GridStatus], float | None]) -> GridSensorDescription:
+    return GridSensorDescription(
+        key=key,
+        translation_key=key,
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=read,
+    )
+
+
+GRID_SENSORS: tuple[GridSensorDescription, ...] = (
+    _grid_current("grid_actual_p1", lambda g: g.current_phase_1, enabled=False),
+    _grid_current("grid_actual_p2", lambda g: g.current_phase_2, enabled=False),
+    _grid_current("grid_actual_p3", lambda g: g.current_phase_3, enabled=False),
+    _grid_current("grid_avg_current", lambda g: g.average_current),
+    _grid_current("grid_max_current", lambda g: g.max_current),
+    _grid_limit("grid_max_install", lambda g: g.max_installed),
+    _grid_limit("grid_max_reserved", lambda g: g.max_reserved),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AccountConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add sensors for every charge point and grid, now and when more appear."""
+    coordinator = entry.runtime_data
+    async_add_as_they_appear(
+        entry,
+        async_add_entities,
+        per_charge_point=lambda evse_id: (
+            ChargePointSensor(coordinator, evse_id, d) for d in CHARGE_POINT_SENSORS
+        ),
+        per_grid=lambda grid_id: (GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS),
+    )
+
+
+class ChargePointSensor(ChargePointEntity, SensorEntity):
+    """A sensor of a charge point."""
+
+    entity_description: ChargePointSensorDescription
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: ChargePointSensorDescription,
+    ) -> None:
+        """Create the sensor; a tariff price gets the tariff's currency."""
+        super().__init__(coordinator, evse_id, description, description.reads.status_fields)
+        tariff = coordinator.data.charge_points[evse_id].info.tariff
+        if description.tariff_unit is not None and tariff is not None:
+            currency = tariff.currency or CURRENCY_EURO
+            self._attr_native_unit_of_measurement = description.tariff_unit(currency)
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value from the charge point's snapshot."""
+        cp = self.charge_point
+        return None if cp is None else self.entity_description.reads(cp)
+
+
+class GridSensor(GridEntity, SensorEntity):
+    """A sensor of a grid."""
+
+    entity_description: GridSensorDescription
+
+    @property
+    def native_value(self) -> float | None:
+        """The value from the grid's snapshot."""
+        grid = self.grid
+        return None if grid is None else self.entity_description.value_fn(grid)

@@ -1,0 +1,76 @@
+"""Buttons of a Shell Recharge card: start at the default EVSE, stop the shown session."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..entry import CardConfigEntry
+from .coordinator import ShellCoordinator
+from .entity import ShellCardEntity
+from .sessions import async_start_session, async_stop_session, checked_evse_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShellCardButtonDescription(ButtonEntityDescription):
+    """A button of a card; available_fn says when pressing it makes sense."""
+
+    press_fn: Callable[[ShellCoordinator], Coroutine[Any, Any, None]]
+    available_fn: Callable[[ShellCoordinator], bool]
+
+
+async def _start_at_default_evse(coordinator: ShellCoordinator) -> None:
+    # Does not wait for the operator: the session status sensor shows how it goes.
+    await async_start_session(
+        coordinator, checked_evse_id(coordinator, coordinator.default_evse_id), wait=False
+    )
+
+
+async def _stop_active_session(coordinator: ShellCoordinator) -> None:
+    await async_stop_session(coordinator, None, prefer_shown=True)
+
+
+SHELL_BUTTONS: tuple[ShellCardButtonDescription, ...] = (
+    ShellCardButtonDescription(
+        key="start_session",
+        translation_key="start_session",
+        press_fn=_start_at_default_evse,
+        available_fn=lambda coordinator: coordinator.default_evse_id is not None,
+    ),
+    ShellCardButtonDescription(
+        key="stop_session",
+        translation_key="stop_session",
+        press_fn=_stop_active_session,
+        available_fn=lambda coordinator: bool(coordinator.data.stoppable),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CardConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the buttons of a card."""
+    coordinator = entry.runtime_data
+    async_add_entities(ShellCardButton(coordinator, d) for d in SHELL_BUTTONS)
+
+
+class ShellCardButton(ShellCardEntity, ButtonEntity):
+    """A button of a Shell Recharge card; a refusal is raised as a translated error."""
+
+    entity_description: ShellCardButtonDescription
+
+    @property
+    def available(self) -> bool:
+        """The card's data is current, and the button has something to do."""
+        return super().available and self.entity_description.available_fn(self.coordinator)
+
+    async def async_press(self) -> None:
+        """Ask the API; the card's sensors follow the session from here."""
+        await self.entity_description.press_fn(self.coordinator)

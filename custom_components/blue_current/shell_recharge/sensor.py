@@ -1,0 +1,97 @@
+"""Sensors of a Shell Recharge card: the session it shows, its sessions, the last error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..api.shell import SessionState
+from ..entry import CardConfigEntry
+from .entity import ShellCardEntity
+from .models import CardData, FailureReason
+from .sessions import state_key
+
+type SensorValue = float | str | datetime | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ShellCardSensorDescription(SensorEntityDescription):
+    """A sensor of a Shell Recharge card; value_fn reads it from the card's data."""
+
+    value_fn: Callable[[CardData], SensorValue]
+
+
+NO_ERROR = "none"
+
+SHELL_SENSORS: tuple[ShellCardSensorDescription, ...] = (
+    ShellCardSensorDescription(
+        key="session_status",
+        translation_key="session_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[state_key(None), *(state.value.replace("-", "_") for state in SessionState)],
+        value_fn=lambda card: state_key(card.session),
+    ),
+    ShellCardSensorDescription(
+        key="session_evse_id",
+        translation_key="session_evse_id",
+        value_fn=lambda card: None if card.session is None else card.session.evse_id,
+    ),
+    ShellCardSensorDescription(
+        key="session_started",
+        translation_key="session_started",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda card: None if card.session is None else card.session.started_at,
+    ),
+    ShellCardSensorDescription(
+        key="session_stopped",
+        translation_key="session_stopped",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda card: None if card.session is None else card.session.stopped_at,
+    ),
+    ShellCardSensorDescription(
+        key="active_sessions",
+        translation_key="active_sessions",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda card: len(card.active),
+    ),
+    ShellCardSensorDescription(
+        key="last_error",
+        translation_key="last_error",
+        device_class=SensorDeviceClass.ENUM,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        options=[NO_ERROR, *(reason.value for reason in FailureReason)],
+        value_fn=lambda card: NO_ERROR if card.last_error is None else card.last_error.reason,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: CardConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the sensors of a card."""
+    coordinator = entry.runtime_data
+    async_add_entities(ShellCardSensor(coordinator, d) for d in SHELL_SENSORS)
+
+
+class ShellCardSensor(ShellCardEntity, SensorEntity):
+    """A sensor of a Shell Recharge card."""
+
+    entity_description: ShellCardSensorDescription
+
+    @property
+    def native_value(self) -> SensorValue:
+        """The value from the card's data."""
+        return self.entity_description.value_fn(self.coordinator.data)
