@@ -13,10 +13,10 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 import logging
 import math
-import time
+from time import perf_counter
 from typing import Any
 
 import aiohttp
@@ -36,7 +36,7 @@ from custom_components.blue_current.api.bluecurrent import (
 from custom_components.blue_current.api.bluecurrent.client import _decode, _verdict
 from custom_components.blue_current.api.bluecurrent.parse import EXCERPT_LENGTH
 from simulator.bluecurrent import BlueCurrentCloud, ManualClock, frames, populate
-from simulator.bluecurrent.model import OverrideSchedule
+from simulator.bluecurrent.model import CapacityTariff, OverrideSchedule
 from simulator.server import Simulator
 from tests.fuzzing import (
     FUZZ_SETTINGS,
@@ -51,7 +51,7 @@ from tests.fuzzing import (
 from .conftest import API_TOKEN
 
 EVSE = "BCU100001"
-LEAF_TYPES = (type(None), str, int, float, bool, datetime)  # the fields of our models
+LEAF_TYPES = (type(None), str, int, float, bool, datetime, time)  # the fields of our models
 
 
 def _templates() -> list[Json]:
@@ -60,6 +60,10 @@ def _templates() -> list[Json]:
     cloud = BlueCurrentCloud(clock=clock, seed=1)
     account = populate(cloud, api_token="fuzz", customer_id="42", charge_points=2, seed=1)
     charge_point = account.charge_points[EVSE]
+    # Smart charging on: its settings are only in the frames while a profile is on.
+    charge_point.delayed.enabled = True
+    charge_point.price_based.enabled = True
+    charge_point.capacity_tariff = CapacityTariff(enabled=True)
     charge_point.start_charging()
     clock.advance(3600)  # into summer time
     charge_point.stop_charging()  # both session timestamps set
@@ -73,7 +77,10 @@ def _templates() -> list[Json]:
         stop_days=["MO", "TU"],
         current=10.0,
     )
+    days_as_text = frames.settings(charge_point)
+    days_as_text["data"]["delayed_charging"]["selected_days"] = "[1,3,5]"
     return [
+        days_as_text,
         frames.status(charge_point),
         frames.charge_points(account),
         frames.settings(charge_point),
@@ -219,9 +226,9 @@ async def test_every_frame_is_read_or_refused_with_our_error(
         def fuzz(data: str | bytes) -> None:
             _run(client, tally, data)
 
-        started = time.perf_counter()
+        started = perf_counter()
         fuzz()
-        elapsed = time.perf_counter() - started
+        elapsed = perf_counter() - started
     print(f"{examples} asked, {tally.examples} run in {elapsed:.1f} s: {dict(tally.outcomes)}")  # noqa: T201
     assert tally.foreign == []
     assert tally.bad_events == []

@@ -266,3 +266,14 @@ def test_derived_values_that_overflow_are_unknown() -> None:
     assert (status.power, status.estimated_power_kw) == (None, None)
     assert (status.average_voltage, status.average_current) == (None, None)
     assert status.current_left(smart_charging=False) is None
+
+
+def test_weekdays_as_text_nested_too_deeply_are_unreadable() -> None:
+    """The days of delayed charging may come as text, which is decoded: RecursionError before."""
+    deep = "[" * 100_000 + "]" * 100_000
+    settings = FrameParser().settings(
+        {"delayed_charging": {"value": True, "selected_days": deep, "start_time": "22:00"}}
+    )
+    assert settings.delayed_charging_schedule is not None
+    assert settings.delayed_charging_schedule.days is None
+    assert settings.delayed_charging_schedule.start_time is not None
