@@ -136,11 +136,55 @@ def free_port() -> int:
         return port
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM when the process that started us dies."""
+def _prepare_child() -> None:
+    """In Home Assistant's process, before exec: ignore SIGTERM, and die with its parent.
+
+    Home Assistant handles SIGTERM only once it has started; before, SIGTERM would end it
+    at once, and what it saves with a delay (users, registries, entries) would be lost, its
+    database perhaps damaged. Ignored, a SIGTERM then does nothing, and stop() waits until
+    Home Assistant handles it. If the process that started it dies without stopping it, it
+    is killed (a process that ignores SIGTERM must not stay behind).
+    """
     libc = ctypes.CDLL(None, use_errno=True)
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.signal(signal.SIGTERM, 1)  # SIG_IGN; kept across exec
     pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _sigterm_disposition(pid: int) -> str:
+    """What process `pid` does with SIGTERM: "caught", "ignored" or "default"."""
+    masks = {}
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        masks[key] = int(value.strip(), 16) if key in ("SigCgt", "SigIgn") else 0
+    bit = 1 << (signal.SIGTERM - 1)
+    if masks.get("SigCgt", 0) & bit:
+        return "caught"
+    return "ignored" if masks.get("SigIgn", 0) & bit else "default"
+
+
+async def _stop_in_order(hass: subprocess.Popen[bytes]) -> None:
+    """One SIGTERM once Home Assistant handles it, then wait; SIGKILL when it takes too long.
+
+    "default" means its handler has run already (it is stopping): then only wait.
+    """
+    deadline = time.monotonic() + START_TIMEOUT + STOP_TIMEOUT
+    told = waited = False
+    while hass.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # gone between poll() and the read
+            disposition = _sigterm_disposition(hass.pid)
+            if disposition == "caught" and not told:
+                hass.send_signal(signal.SIGTERM)
+                told, deadline = True, time.monotonic() + STOP_TIMEOUT
+            elif disposition == "ignored" and not waited:
+                _say("Home Assistant is still starting; it stops when it can stop in order")
+                waited = True
+        await asyncio.sleep(0.1)
+    if hass.poll() is None:
+        hass.kill()
+        hass.wait(timeout=10)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
@@ -359,17 +403,14 @@ class DemoStack:
         await self._wait_for_http()
 
     async def stop(self) -> None:
-        """Stop Home Assistant (SIGTERM, then SIGKILL) and the simulator; safe to repeat."""
+        """Stop Home Assistant in order, then the simulator; safe to repeat.
+
+        A Home Assistant that is still starting is first let finish (see _prepare_child),
+        so that whatever a start had done is saved and the next start goes on from there.
+        """
         if self._hass is not None:
             hass, self._hass = self._hass, None
-            if hass.poll() is None:
-                hass.send_signal(signal.SIGTERM)
-                deadline = time.monotonic() + STOP_TIMEOUT
-                while hass.poll() is None and time.monotonic() < deadline:
-                    await asyncio.sleep(0.2)
-                if hass.poll() is None:
-                    hass.kill()
-                    hass.wait(timeout=10)
+            await _stop_in_order(hass)
         if self._console is not None:
             self._console.close()
             self._console = None
@@ -379,6 +420,12 @@ class DemoStack:
         if self._simulator is not None:
             await self._simulator.stop()
             self._simulator = None
+
+    def kill(self) -> None:
+        """Kill Home Assistant at once, as a power cut would (the tests of resuming use it)."""
+        if self._hass is not None and self._hass.poll() is None:
+            self._hass.kill()
+            self._hass.wait(timeout=10)
 
     # The Shell Recharge API.
 
@@ -449,7 +496,7 @@ class DemoStack:
             stdout=self._console,
             stderr=subprocess.STDOUT if self._console is not None else None,
             start_new_session=True,  # Ctrl-C reaches us; we stop it in order
-            preexec_fn=_die_with_parent,  # noqa: PLW1509  (only prctl, no locks taken)
+            preexec_fn=_prepare_child,  # noqa: PLW1509  (only signal and prctl, no locks)
         )
 
     def _check_alive(self) -> None:
@@ -783,7 +830,8 @@ def _say(text: str) -> None:
 async def _develop(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # Ctrl-C, a kill, or the terminal closing: each stops Home Assistant in order.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     stack = DemoStack(args.config, port=args.port, sim_port=args.sim_port, tick=args.tick)
     try:
