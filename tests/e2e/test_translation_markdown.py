@@ -18,9 +18,11 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from playwright.async_api import expect
 import pytest
 
-from .stack import INTEGRATION
+from .conftest import E2E
+from .stack import DOMAIN, INTEGRATION, SHELL_CARD
 
 FILES = ["strings.json", "translations/en.json", "translations/nl.json"]
 
@@ -133,3 +135,23 @@ def test_plain_texts_have_no_markdown(name: str) -> None:
         if file == name and ("`" in text or "\\" in text)
     }
     assert wrong == {}
+
+
+def test_the_options_form_shows_the_evse_example(e2e: E2E) -> None:
+    """In the browser: the card's options form shows the EVSE example with its asterisks."""
+    example = "NL*TNM*E02003451*0"
+
+    async def check() -> None:
+        page = e2e.page
+        await page.goto(f"{e2e.stack.url}/config/integrations/integration/{DOMAIN}")
+        card = page.locator("ha-config-entry-row").filter(has_text=SHELL_CARD)
+        await card.get_by_role("button", name="Configure").click()
+        dialog = page.locator("dialog-data-entry-flow")
+        help_text = dialog.locator("ha-markdown").filter(has_text="EVSE id of the charger")
+        shown = help_text.locator("ha-markdown-element")  # what ha-markdown rendered
+        await expect(shown).to_be_visible()
+        assert example in await shown.inner_text()
+        await expect(shown.locator("code")).to_have_text(example)
+        await dialog.get_by_role("button", name="Close").first.click()
+
+    e2e.run(check())
