@@ -155,14 +155,15 @@ def _prepare_child() -> None:
 
 def _sigterm_disposition(pid: int) -> str:
     """What process `pid` does with SIGTERM: "caught", "ignored" or "default"."""
-    masks = {}
+    masks = {"SigCgt": 0, "SigIgn": 0}
     for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
         key, _, value = line.partition(":")
-        masks[key] = int(value.strip(), 16) if key in ("SigCgt", "SigIgn") else 0
+        if key in masks:
+            masks[key] = int(value.strip(), 16)
     bit = 1 << (signal.SIGTERM - 1)
-    if masks.get("SigCgt", 0) & bit:
+    if masks["SigCgt"] & bit:
         return "caught"
-    return "ignored" if masks.get("SigIgn", 0) & bit else "default"
+    return "ignored" if masks["SigIgn"] & bit else "default"
 
 
 async def _stop_in_order(hass: subprocess.Popen[bytes]) -> None:
@@ -202,13 +203,13 @@ def _read_json(path: Path) -> Any:
 def _resume_onboarding(storage: Path) -> None:
     """Leave onboarding's user step either wholly done or wholly to do, before a start.
 
-    Until Home Assistant has started it has no handler for SIGTERM, so a start stopped then
-    ends it at once, and what it saves with a delay is lost. The user step saves the demo's
-    login and that the step is done right away, but the user itself a second later: a stop
-    at the wrong moment leaves a login without its user, and onboarding then refuses to
-    make the user again ('Username "demo" already exists'). So: a login with its user means
-    the step is done (this start logs in); a login without one is removed together with the
-    step, and onboarding makes both again.
+    The user step saves the demo's login and that the step is done right away, but the user
+    itself a second later. A Home Assistant that ends in between (killed, or stopped while
+    it starts by a stack that did not wait, see _prepare_child) leaves a login without its
+    user, or a login and the step not done; onboarding then refuses to make the user again
+    ('Username "demo" already exists'). So: a login with its user means the step is done
+    (this start logs in); a login without one is removed together with the step, and
+    onboarding makes both again.
     """
     onboarding, logins = _read_json(storage / "onboarding"), _read_json(storage / LOGIN_STORE)
     auth = _read_json(storage / AUTH_STORE)
