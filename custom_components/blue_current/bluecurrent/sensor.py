@@ -127,6 +127,20 @@ def _price(
     )
 
 
+# The cloud calls a blocked charge point "unavailable", the word Home Assistant uses for an
+# entity it cannot reach (history draws a gap, automations cannot tell it from a lost
+# connection); the sensor shows it as "blocked".
+BLOCKED = "blocked"
+ACTIVITY_OPTIONS = [BLOCKED if a is Activity.UNAVAILABLE else a.value for a in Activity]
+
+
+def activity_state(activity: Activity | None) -> str | None:
+    """The activity as the sensor shows it."""
+    if activity is None:
+        return None
+    return BLOCKED if activity is Activity.UNAVAILABLE else activity.value
+
+
 def _current_left(cp: ChargePointData) -> float | None:
     return None if cp.status is None else cp.status.current_left(smart_charging=cp.smart_charging)
 
@@ -175,7 +189,11 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         key="total_cost",
         translation_key="total_cost",
         device_class=SensorDeviceClass.MONETARY,
+        # Kept in euro (not the tariff's currency) so long-term statistics stay continuous.
         native_unit_of_measurement=CURRENCY_EURO,
+        # What the Energy dashboard expects of a cost; the cost of a new session starts at 0.
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
         reads=from_status(lambda s: s.session_cost, "session_cost"),
     ),
     ChargePointSensorDescription(
@@ -189,8 +207,8 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         key="activity",
         translation_key="activity",
         device_class=SensorDeviceClass.ENUM,
-        options=[activity.value for activity in Activity],
-        reads=from_status(lambda s: s.activity, "activity"),
+        options=ACTIVITY_OPTIONS,
+        reads=from_status(lambda s: activity_state(s.activity), "activity"),
     ),
     _current(
         "max_usage",

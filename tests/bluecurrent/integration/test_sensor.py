@@ -225,8 +225,28 @@ async def test_vehicle_error_and_block(
     charge_point.set_vehicle_status("E")
     charge_point.block()
     await bc_cloud.push_status(evse_id)
-    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "unavailable", "block")
+    # The cloud says "unavailable"; Home Assistant reserves that word for an entity it cannot
+    # reach, so a block is the option "blocked": a state in the history, not a gap.
+    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "blocked", "block")
     assert _state(hass, "vehicle_status", evse_id) == "no_power"
+    activity = hass.states.get(_entity_id(hass, f"activity_{evse_id}"))
+    assert activity is not None
+    assert "blocked" in activity.attributes["options"]
+    assert STATE_UNAVAILABLE not in activity.attributes["options"]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_session_cost_is_a_total_with_cents(
+    hass: HomeAssistant, setup_account: MockConfigEntry
+) -> None:
+    """The Energy dashboard takes a cost entity with state class total; cents, in euro."""
+    state = hass.states.get(_entity_id(hass, f"total_cost_{EVSE_IDS[0]}"))
+    assert state is not None
+    assert state.attributes["state_class"] == "total"
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "€"
+    entry = er.async_get(hass).async_get(state.entity_id)
+    assert entry is not None
+    assert entry.options["sensor"]["suggested_display_precision"] == 2
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
