@@ -12,7 +12,7 @@ import probatio
 from ..api.bluecurrent import APP_CARD_UID
 from ..const import DOMAIN
 from ..entry import is_account_entry
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 
 ATTR_CHARGING_CARD_ID = "charging_card_id"  # core's name, so existing automations keep working
@@ -37,17 +37,21 @@ def async_register_services(hass: HomeAssistant) -> None:
         card = call.data.get(ATTR_CHARGING_CARD_ID)
         uid = APP_CARD_UID if card in (None, "", APP_CARD_UID) else _card_uid(coordinator, card)
         await async_run_command(
-            coordinator.client.start_session(evse_id, uid),
-            command=SERVICE_START_CHARGE_SESSION,
-            charge_point=evse_id,
+            hass,
+            coordinator,
+            evse_id,
+            Command.START,
+            lambda: coordinator.client.start_session(evse_id, uid),
         )
 
     async def stop_charge_session(call: ServiceCall) -> None:
         coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         await async_run_command(
-            coordinator.client.stop_session(evse_id),
-            command=SERVICE_STOP_CHARGE_SESSION,
-            charge_point=evse_id,
+            hass,
+            coordinator,
+            evse_id,
+            Command.STOP,
+            lambda: coordinator.client.stop_session(evse_id),
         )
 
     hass.services.async_register(
