@@ -220,7 +220,7 @@ async def test_start_with_a_card_shell_does_not_know(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "NLTNMC09999999Z"), entry.entry_id
+        (DOMAIN, "NLTNMC099999992"), entry.entry_id
     )
     assert device is not None
 
