@@ -74,7 +74,9 @@ def charge_point_name(
     hass: HomeAssistant, coordinator: BlueCurrentCoordinator, evse_id: str
 ) -> str:
     """The charge point's name as the user sees it: their name for the device, else the cloud's."""
-    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, evse_id)})
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        (DOMAIN, evse_id), coordinator.config_entry.entry_id
+    )
     if device is not None and (device.name_by_user or device.name):
         return device.name_by_user or device.name or evse_id
     known = coordinator.data.charge_points.get(evse_id)

@@ -542,7 +542,8 @@ async def test_unknown_device(hass: HomeAssistant, setup_shell: MockConfigEntry)
     for service in (START, STOP):
         with pytest.raises(ServiceValidationError) as raised:
             await call_action(hass, service, {ATTR_DEVICE_ID: "no-such-device"})
-        assert raised.value.translation_key == "shell_invalid_device"
+        assert raised.value.translation_key == "shell_device_not_found"
+        assert "no-such-device" not in str(raised.value)
 
 
 async def test_device_of_another_integration(
