@@ -150,6 +150,18 @@ def _read_ema_id(user_input: Mapping[str, Any]) -> str:
         raise FormError("invalid_ema_id", field=CONF_EMA_ID) from err
 
 
+def stored_number_error(data: Mapping[str, Any]) -> ShellEmaIdCheckError | None:
+    """Why the card's stored number cannot be right (a card added before the check
+    character was checked), or None."""
+    try:
+        validate_ema_id(str(data[CONF_EMA_ID]))
+    except ShellEmaIdCheckError as err:
+        return err
+    except ShellValidationError:
+        return None  # not a number the check applies to
+    return None
+
+
 def _read_form(user_input: Mapping[str, Any], stored_secret: str | None = None) -> _Card:
     """The card form as entered; raises FormError before anything is sent."""
     url = advanced_server_url(user_input, HTTP_SCHEMES, "invalid_shell_server_url")
@@ -259,6 +271,12 @@ class CardFlowSteps(ConfigFlow):
             )
         ):
             await self.async_set_unique_id(card.unique_id, raise_on_progress=False)
+            if stored_number_error(entry.data) is not None:
+                # The stored number was never a card Shell knows: this corrects it.
+                self._abort_if_unique_id_configured()
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=card.unique_id, title=card.title, data=card.entry_data()
+                )
             self._abort_if_unique_id_mismatch(
                 reason="wrong_card", description_placeholders={"card": entry.title}
             )
@@ -286,6 +304,11 @@ class CardOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the default EVSE id; the entry reloads when it changed."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if (wrong := stored_number_error(self.config_entry.data)) is not None:
+            # The card cannot work until its number is corrected (Reconfigure): say so here.
+            errors["base"] = "invalid_ema_id_check"
+            placeholders = {"given": wrong.given, "expected": wrong.expected}
         if user_input is not None:
             text = str(user_input.get(CONF_DEFAULT_EVSE_ID) or "").strip()
             if not text:
@@ -301,4 +324,5 @@ class CardOptionsFlow(OptionsFlowWithReload):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(_OPTIONS_SCHEMA, suggested),
             errors=errors,
+            description_placeholders=placeholders,
         )

@@ -502,6 +502,41 @@ async def test_reconfigure_to_another_card(
     assert dict(setup_shell.data) == before
 
 
+async def test_reconfigure_corrects_a_wrong_check_character(
+    hass: HomeAssistant, shell_simulator: Simulator, shell_cloud: ShellCloud
+) -> None:
+    """A card stored with a wrong check character does not load; its options say so, and
+    Reconfigure with the number as printed makes it the card it should have been."""
+    wrong = "NL-TNM-C00122045-X"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Shell Recharge {wrong}",
+        unique_id="NLTNMC00122045X",
+        data=card_data(shell_simulator.base_url, wrong),
+    )
+    entry.add_to_hass(hass)
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_ema_id_check"}
+    assert result["description_placeholders"] == {"given": "X", "expected": "K"}
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form(shell_simulator.base_url, secret=None, ema_id=EMA_ID)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == CARD_ID
+    assert entry.title == TITLE
+    assert entry.data[CONF_EMA_ID] == EMA_ID
+    assert entry.state is ConfigEntryState.LOADED
+
+
 # Options.
 
 
