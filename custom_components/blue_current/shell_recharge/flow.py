@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -272,8 +273,12 @@ class CardFlowSteps(ConfigFlow):
         ):
             await self.async_set_unique_id(card.unique_id, raise_on_progress=False)
             if stored_number_error(entry.data) is not None:
-                # The stored number was never a card Shell knows: this corrects it.
+                # The stored number was never a card Shell knows: this corrects it. The
+                # device and entities of the wrong number go; the card's own come back.
                 self._abort_if_unique_id_configured()
+                devices = dr.async_get(self.hass)
+                for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+                    devices.async_remove_device(device.id)
                 return self.async_update_reload_and_abort(
                     entry, unique_id=card.unique_id, title=card.title, data=card.entry_data()
                 )

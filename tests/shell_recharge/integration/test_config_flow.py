@@ -9,6 +9,7 @@ import aiohttp
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -515,6 +516,17 @@ async def test_reconfigure_corrects_a_wrong_check_character(
         data=card_data(shell_simulator.base_url, wrong),
     )
     entry.add_to_hass(hass)
+    # What the card had from before the check: a device and entities under the wrong number.
+    old_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "NLTNMC00122045X")}
+    )
+    old_sensor = er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "session_status_NLTNMC00122045X",
+        device_id=old_device.id,
+        config_entry=entry,
+    )
     assert not await hass.config_entries.async_setup(entry.entry_id)
     assert entry.state is ConfigEntryState.SETUP_ERROR
 
@@ -535,6 +547,10 @@ async def test_reconfigure_corrects_a_wrong_check_character(
     assert entry.title == TITLE
     assert entry.data[CONF_EMA_ID] == EMA_ID
     assert entry.state is ConfigEntryState.LOADED
+    assert dr.async_get(hass).async_get(old_device.id) is None
+    assert er.async_get(hass).async_get(old_sensor.entity_id) is None
+    card = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, CARD_ID), entry.entry_id)
+    assert card is not None
 
 
 # Options.
