@@ -62,6 +62,19 @@ CAR_NOT_READY = "car_not_ready"
 NO_SESSION_TO_STOP = "no_session_to_stop"
 STOP_SESSION_FIRST = "stop_session_first"
 
+# Every message key a command's error can have; each names the charge point.
+MESSAGE_KEYS = frozenset(
+    {
+        *(f"{command}_{why}" for command in Command for why in Why),
+        ALREADY_CHARGING,
+        BLOCKED_CANNOT_START,
+        NO_CAR_CONNECTED,
+        CAR_NOT_READY,
+        NO_SESSION_TO_STOP,
+        STOP_SESSION_FIRST,
+    }
+)
+
 # A session holds the charge point in these activities.
 _SESSION_ACTIVITIES = frozenset({Activity.CHARGING, Activity.DELAYED})
 # The vehicle states in which a charge point does not start a session.
