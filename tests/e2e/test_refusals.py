@@ -85,7 +85,7 @@ def test_rejected_start_and_a_blocked_charge_point(e2e: E2E) -> None:
                 .click()
             )
             said = await _toast(
-                page, "Blue Current refused the request to start a charge session on Garage"
+                page, "Garage: Blue Current refused the request to start a charge session"
             )
         finally:
             e2e.stack.cloud.set_verdict("START_SESSION", Outcome.ACCEPTED)

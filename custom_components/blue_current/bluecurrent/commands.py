@@ -117,12 +117,10 @@ def refusal_before_sending(command: Command, status: ChargePointStatus | None) -
 
 def _explain_rejection(command: Command, text: str, status: ChargePointStatus | None) -> str:
     """The message key for a rejection: from the cloud's text, else from the state it refused in."""
-    if command is Command.STOP and (
-        _NO_ACTIVE_SESSION in text.lower()
-        or (status is not None and status.activity not in _SESSION_ACTIVITIES)
-    ):
+    if command is Command.STOP and _NO_ACTIVE_SESSION in text.lower():
         return NO_SESSION_TO_STOP
-    if status is not None and (known := refusal_before_sending(command, status)) is not None:
+    # The state may have moved since the command was sent (a status arrived meanwhile).
+    if (known := refusal_before_sending(command, status)) is not None:
         return known
     if command is Command.START and status is not None:
         if status.vehicle_status in _CAR_NOT_READY:

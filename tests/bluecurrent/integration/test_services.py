@@ -218,5 +218,7 @@ async def test_not_connected(
         await _start(hass, device_id)
     assert raised.value.translation_domain == DOMAIN
     assert raised.value.translation_key == "start_charge_session_not_connected"
-    assert str(raised.value).startswith("The request to start a charge session on Driveway")
+    assert str(raised.value).startswith(
+        "Driveway: the request to start a charge session was not sent"
+    )
     assert not bc_cloud.charge_point(EVSE_ID).charging
