@@ -2,13 +2,18 @@
 
 A field that cannot be read becomes None and is reported once per field and problem; the
 rest of the frame is kept. Only a frame without the keys that identify it is refused.
+Nothing here raises anything but BlueCurrentProtocolError, whatever the frame holds:
+numbers must be finite, identifiers must be text or integers, and logged values are cut short.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime, time
+import json
 import logging
+import math
+import reprlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,13 +21,16 @@ from .errors import BlueCurrentProtocolError
 from .models import (
     VEHICLE_STATUS_BY_LETTER,
     Activity,
+    CapacityTariff,
     ChargeCard,
     ChargePoint,
     ChargePointSettings,
     ChargePointStatus,
+    DelayedChargingSchedule,
     GridCurrentEvent,
     GridStatus,
     OverrideSchedule,
+    PriceBasedChargingSettings,
     Setting,
     Tariff,
     VehicleStatus,
@@ -34,8 +42,39 @@ _LOGGER = logging.getLogger(__name__)
 CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 _WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
 _TIMESTAMP_CACHE_SIZE = 4096  # a few per charge point; cleared when full
+_TIMESTAMP_MAX_LENGTH = 40  # longer text is no timestamp: neither parsed nor cached
+EXCERPT_LENGTH = 200  # characters of a received value that a log line or error may show
+
+# Depth and width limits keep a nested value's excerpt short and its making shallow.
+_EXCERPT = reprlib.Repr(
+    maxlevel=3,
+    maxtuple=6,
+    maxlist=6,
+    maxdict=6,
+    maxset=6,
+    maxstring=EXCERPT_LENGTH,
+    maxlong=40,
+    maxother=EXCERPT_LENGTH,
+)
 
 type Raw = Mapping[str, Any]
+
+_ACTIVITIES = {activity.value: activity for activity in Activity}
+
+
+def excerpt(value: object) -> str:
+    """A received value as logs and errors show it: its repr, cut to about 200 characters."""
+    text = _EXCERPT.repr(value)
+    return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH] + "…"
+
+
+def identifier(value: object) -> str | None:
+    """An id (evse_id, uid, ...) as text: only a non-empty string or an integer is one."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 class FrameParser:
@@ -50,12 +89,12 @@ class FrameParser:
         if (field, problem) in self._reported:
             return
         self._reported.add((field, problem))
-        _LOGGER.warning("Ignoring %s from Blue Current: %s (%r)", field, problem, value)
+        _LOGGER.warning("Ignoring %s from Blue Current: %s (%s)", field, problem, excerpt(value))
 
     # Field readers.
 
     def number(self, raw: Raw, key: str) -> float | None:
-        """A number, or None when absent or not numeric."""
+        """A finite number, or None when absent or not numeric; NaN and infinity are not numbers."""
         value = raw.get(key)
         if value is None or value == "":
             return None
@@ -63,10 +102,16 @@ class FrameParser:
             self._report(key, "not a number", value)
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             self._report(key, "not a number", value)
             return None
+        except OverflowError:  # an integer beyond the range of a float
+            number = math.inf
+        if not math.isfinite(number):
+            self._report(key, "not a finite number", value)
+            return None
+        return number
 
     def text(self, raw: Raw, key: str) -> str | None:
         """A string, or None."""
@@ -112,7 +157,7 @@ class FrameParser:
         value = raw.get(key)
         if value is None or value == "":
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > _TIMESTAMP_MAX_LENGTH:
             self._report(key, "not a timestamp", value)
             return None
         # Every status repeats the session's timestamps: parse each text once.
@@ -123,29 +168,33 @@ class FrameParser:
         return self._timestamps[value]
 
     def _parse_timestamp(self, key: str, value: str) -> datetime | None:
-        for fmt in _WIRE_FORMATS:
+        for fmt in (*_WIRE_FORMATS, None):
             try:
-                parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                parsed = (
+                    datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                    if fmt is not None
+                    else datetime.fromisoformat(value)
+                )
             except ValueError:
                 continue
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self._report(key, "not a timestamp", value)
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:  # e.g. 0001-01-01 east of Greenwich: before datetime.min
+                break
+            return moment
+        self._report(key, "not a timestamp", value)
+        return None
 
     def activity(self, raw: Raw) -> Activity | None:
         """The activity, None for a value we do not know."""
         value = raw.get("activity")
         if value is None:
             return None
-        try:
-            return Activity(value)
-        except ValueError:
+        activity = _ACTIVITIES.get(value) if isinstance(value, str) else None
+        if activity is None:
             self._report("activity", "unknown value", value)
-            return None
+        return activity
 
     def vehicle_status(self, raw: Raw) -> VehicleStatus | None:
         """The vehicle status letter, mapped; None for an unknown letter."""
@@ -161,10 +210,10 @@ class FrameParser:
 
     def card(self, raw: object) -> ChargeCard | None:
         """A charge card; None when it has no uid."""
-        if not isinstance(raw, Mapping) or not raw.get("uid"):
+        uid = identifier(raw.get("uid")) if isinstance(raw, Mapping) else None
+        if uid is None or not isinstance(raw, Mapping):
             self._report("charge card", "no uid", raw)
             return None
-        uid = str(raw["uid"])
         valid = raw.get("valid", 1)
         return ChargeCard(
             uid=uid,
@@ -187,11 +236,13 @@ class FrameParser:
             smart_charging=self.flag(raw, "smart_charging"),
             delayed_charging=self.setting(raw, "delayed_charging"),
             price_based_charging=self.setting(raw, "price_based_charging"),
+            delayed_charging_schedule=self.delayed_charging_schedule(raw),
+            price_based_charging_settings=self.price_based_charging_settings(raw),
+            capacity_tariff=self.capacity_tariff(raw),
+            plug_and_charge_charge_card=self.plug_and_charge_card(raw),
             publish_location=self.setting(raw, "publish_location"),
             plug_and_charge_notification=self.flag(raw, "plug_and_charge_notification"),
-            led_intensity=_int_or_none(self.number(led, "value"))
-            if isinstance(led, Mapping)
-            else None,
+            led_intensity=_whole(self.number(led, "value")) if isinstance(led, Mapping) else None,
             led_interaction=self.flag(interaction, "value")
             if isinstance(interaction, Mapping)
             else None,
@@ -199,13 +250,14 @@ class FrameParser:
 
     def charge_point(self, raw: object) -> ChargePoint | None:
         """A CHARGE_POINTS entry; None when it has no evse_id."""
-        if not isinstance(raw, Mapping) or not raw.get("evse_id"):
+        evse_id = identifier(raw.get("evse_id")) if isinstance(raw, Mapping) else None
+        if evse_id is None or not isinstance(raw, Mapping):
             self._report("charge point", "no evse_id", raw)
             return None
         tariff = raw.get("tariff")
         default_card = raw.get("default_card")
         return ChargePoint(
-            evse_id=str(raw["evse_id"]),
+            evse_id=evse_id,
             name=self.text(raw, "name") or "",
             model_type=self.text(raw, "model_type"),
             chargepoint_type=self.text(raw, "chargepoint_type"),
@@ -231,14 +283,14 @@ class FrameParser:
     def status(self, frame: Raw) -> ChargePointStatus:
         """A CH_STATUS frame."""
         data = frame.get("data")
-        evse_id = frame.get("evse_id") or (
-            data.get("evse_id") if isinstance(data, Mapping) else None
-        )
-        if not isinstance(data, Mapping) or not evse_id:
+        if not isinstance(data, Mapping):
+            raise BlueCurrentProtocolError("CH_STATUS without data")
+        evse_id = identifier(frame.get("evse_id")) or identifier(data.get("evse_id"))
+        if evse_id is None:
             raise BlueCurrentProtocolError("CH_STATUS without evse_id")
         n = self.number
         return ChargePointStatus(
-            evse_id=str(evse_id),
+            evse_id=evse_id,
             activity=self.activity(data),
             vehicle_status=self.vehicle_status(data),
             voltage_phase_1=n(data, "actual_v1"),
@@ -255,16 +307,22 @@ class FrameParser:
             offline_since=self.timestamp(data, "offline_since"),
             session_started=self.timestamp(data, "start_datetime"),
             session_stopped=self.timestamp(data, "stop_datetime"),
+            boosting=self.flag(data, "boosting"),
+            smart_current_heartbeat_timeout=self.whole_number(
+                data, "smart_current_heartbeat_timeout"
+            ),
+            socket_id=self.whole_number(data, "socket_id"),
         )
 
     def grid_status(self, frame: Raw) -> GridStatus:
         """A GRID_STATUS frame (phases nested in data)."""
         data = frame.get("data")
-        if not isinstance(data, Mapping) or not data.get("id"):
+        grid_id = identifier(data.get("id")) if isinstance(data, Mapping) else None
+        if grid_id is None or not isinstance(data, Mapping):
             raise BlueCurrentProtocolError("GRID_STATUS without data or id")
         n = self.number
         return GridStatus(
-            grid_id=str(data["id"]),
+            grid_id=grid_id,
             current_phase_1=n(data, "grid_actual_p1"),
             current_phase_2=n(data, "grid_actual_p2"),
             current_phase_3=n(data, "grid_actual_p3"),
@@ -274,11 +332,12 @@ class FrameParser:
 
     def grid_current(self, frame: Raw) -> GridCurrentEvent:
         """A GRID_CURRENT push (flat, identified by a charge point)."""
-        if not frame.get("evse_id"):
+        evse_id = identifier(frame.get("evse_id"))
+        if evse_id is None:
             raise BlueCurrentProtocolError("GRID_CURRENT without evse_id")
         n = self.number
         return GridCurrentEvent(
-            evse_id=str(frame["evse_id"]),
+            evse_id=evse_id,
             current_phase_1=n(frame, "grid_actual_p1"),
             current_phase_2=n(frame, "grid_actual_p2"),
             current_phase_3=n(frame, "grid_actual_p3"),
@@ -286,15 +345,14 @@ class FrameParser:
 
     def override_schedule(self, raw: object) -> OverrideSchedule | None:
         """One override-current schedule; None when it has no id."""
-        if not isinstance(raw, Mapping) or raw.get("schedule_id") in (None, ""):
+        schedule_id = identifier(raw.get("schedule_id")) if isinstance(raw, Mapping) else None
+        if schedule_id is None or not isinstance(raw, Mapping):
             self._report("override schedule", "no schedule_id", raw)
             return None
-        charge_points = raw.get("charge_points") or ()
+        charge_points = raw.get("charge_points")
         return OverrideSchedule(
-            schedule_id=str(raw["schedule_id"]),
-            charge_points=tuple(str(cp) for cp in charge_points)
-            if isinstance(charge_points, list | tuple)
-            else (),
+            schedule_id=schedule_id,
+            charge_points=_identifiers(charge_points),
             start_time=self.text(raw, "start_time") or "",
             stop_time=self.text(raw, "stop_time") or "",
             start_days=_days(raw.get("override_start_days")),
@@ -302,14 +360,123 @@ class FrameParser:
             current=self.number(raw, "override_current") or 0.0,
         )
 
+    # Smart charging read-back: every field optional, every key spelling the cloud used.
+
+    def whole_number(self, raw: Raw, key: str) -> int | None:
+        """A number rounded to a whole one, or None."""
+        value = self.number(raw, key)
+        return None if value is None else round(value)
+
+    def clock_time(self, raw: Raw, *keys: str) -> time | None:
+        """An "HH:MM" (or "HH:MM:SS") time under the first of the keys present, or None."""
+        key = next((k for k in keys if raw.get(k) not in (None, "")), None)
+        if key is None:
+            return None
+        value = raw[key]
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self._report(key, "not a time of day", value)
+        return None
+
+    def weekdays(self, raw: Raw, *keys: str) -> tuple[int, ...] | None:
+        """ISO weekdays (1 = Monday ... 7) from a list, "[1,2]" or "1,2"; None if unreadable."""
+        key = next((k for k in keys if raw.get(k) is not None), None)
+        if key is None:
+            return None
+        value: object = raw[key]
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text if text.startswith("[") else f"[{text}]")
+            except ValueError, RecursionError:
+                self._report(key, "not a list of weekdays", raw[key])
+                return None
+        if isinstance(value, list | tuple) and all(
+            isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value
+        ):
+            return tuple(sorted(set(value)))
+        self._report(key, "not a list of weekdays", raw[key])
+        return None
+
+    def _profile(self, raw: Raw, key: str) -> Raw | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self._report(key, "not a setting", value)
+            return None
+        return value
+
+    def delayed_charging_schedule(self, raw: Raw) -> DelayedChargingSchedule | None:
+        """The delayed-charging window; all None while the cloud slims the profile (off)."""
+        profile = self._profile(raw, "delayed_charging")
+        if profile is None:
+            return None
+        return DelayedChargingSchedule(
+            days=self.weekdays(profile, "selected_days", "days"),
+            start_time=self.clock_time(profile, "start_time"),
+            end_time=self.clock_time(profile, "end_time"),
+        )
+
+    def price_based_charging_settings(self, raw: Raw) -> PriceBasedChargingSettings | None:
+        """Price-based settings under the read or the write spelling; all None while off."""
+        profile = self._profile(raw, "price_based_charging")
+        if profile is None:
+            return None
+        return PriceBasedChargingSettings(
+            expected_departure_time=self.clock_time(
+                profile, "expected_departure_time", "expected_leave_time"
+            ),
+            current_battery_pct=self._percentage(
+                profile, "current_battery_pct", "current_battery_percentage"
+            ),
+            minimum_pct=self._percentage(profile, "minimum_pct", "minimum_percentage"),
+            battery_size_kwh=self.number(profile, "battery_size_kwh"),
+            expected_kwh=self.number(profile, "expected_kwh"),
+            minimum_kwh=self.number(profile, "minimum_kwh"),
+        )
+
+    def _percentage(self, raw: Raw, *keys: str) -> int | None:
+        key = next((k for k in keys if raw.get(k) is not None), keys[0])
+        return self.whole_number(raw, key)
+
+    def capacity_tariff(self, raw: Raw) -> CapacityTariff | None:
+        """The capacity tariff: on/off, permission and its maximum."""
+        tariff = self._profile(raw, "capacity_tariff")
+        if tariff is None:
+            return None
+        setting = self.setting(raw, "capacity_tariff")
+        if setting is None:
+            return None
+        return CapacityTariff(
+            enabled=setting.value,
+            writable=setting.writable,
+            max_kwh=self.number(tariff, "capacitytariffmaxkwh"),
+        )
+
+    def plug_and_charge_card(self, raw: Raw) -> ChargeCard | None:
+        """The card plug and charge starts sessions with (uid HOME_USE_CARD_UID: none)."""
+        card = raw.get("plug_and_charge_charge_card")
+        return None if card is None else self.card(card)
+
 
 def _days(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(day.strip() for day in value.split(",") if day.strip())
     if isinstance(value, list | tuple):
-        return tuple(str(day) for day in value)
+        return tuple(day for day in value if isinstance(day, str))
     return ()
 
 
-def _int_or_none(value: float | None) -> int | None:
+def _identifiers(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(text for item in value if (text := identifier(item)) is not None)
+
+
+def _whole(value: float | None) -> int | None:
+    """A finite number rounded towards zero (number() never returns NaN or infinity)."""
     return None if value is None else int(value)
