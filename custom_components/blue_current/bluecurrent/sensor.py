@@ -47,10 +47,13 @@ class ChargePointSensorDescription(SensorEntityDescription):
     """A sensor of a charge point.
 
     tariff_unit: the sensor shows a tariff price, in the tariff's currency (per kWh or not).
+    cycle_start: for a total that starts again (a session's cost), when it last did (the
+    state's last_reset).
     """
 
     reads: Reads[SensorValue]
     tariff_unit: Callable[[str], str] | None = None
+    cycle_start: Reads[datetime | None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -195,6 +198,8 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         state_class=SensorStateClass.TOTAL,
         suggested_display_precision=2,
         reads=from_status(lambda s: s.session_cost, "session_cost"),
+        # Every session's cost starts at 0: statistics then begin a new cycle, no refund.
+        cycle_start=from_status(lambda s: s.session_started, "session_started"),
     ),
     ChargePointSensorDescription(
         key="vehicle_status",
@@ -307,7 +312,10 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
         description: ChargePointSensorDescription,
     ) -> None:
         """Create the sensor; a tariff price gets the tariff's currency."""
-        super().__init__(coordinator, evse_id, description, description.reads.status_fields)
+        fields = description.reads.status_fields
+        if description.cycle_start is not None:
+            fields |= description.cycle_start.status_fields
+        super().__init__(coordinator, evse_id, description, fields)
         tariff = coordinator.data.charge_points[evse_id].info.tariff
         if description.tariff_unit is not None and tariff is not None:
             currency = tariff.currency or CURRENCY_EURO
@@ -318,6 +326,13 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
         """The value from the charge point's snapshot."""
         cp = self.charge_point
         return None if cp is None else self.entity_description.reads(cp)
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """When a total that starts again last did (None for the other sensors)."""
+        cp = self.charge_point
+        cycle_start = self.entity_description.cycle_start
+        return None if cp is None or cycle_start is None else cycle_start(cp)
 
 
 class GridSensor(GridEntity, SensorEntity):

@@ -249,6 +249,40 @@ async def test_session_cost_is_a_total_with_cents(
     assert entry.options["sensor"]["suggested_display_precision"] == 2
 
 
+async def test_session_cost_restarts_with_each_session(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    clock: ManualClock,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Each session's cost starts again from 0: last_reset is the session's start, so the
+    long-term statistics count a new session as a new cycle, not as a refund."""
+    evse_id = EVSE_IDS[0]
+    entity_id = _entity_id(hass, f"total_cost_{evse_id}")
+
+    def shown() -> tuple[str, datetime | None]:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        last_reset = state.attributes.get("last_reset")
+        return state.state, None if last_reset is None else dt_util.parse_datetime(last_reset)
+
+    charge_point = bc_cloud.charge_point(evse_id)
+    charge_point.plug_in()
+    charge_point.start_charging()
+    charge_point.total_cost = 4.2
+    await bc_cloud.push_status(evse_id)
+    await wait_for(hass, lambda: shown()[0] == "4.2", "the first session's cost")
+    assert shown() == ("4.2", START)
+
+    clock.advance(3600)
+    charge_point.stop_charging()
+    charge_point.start_charging()
+    charge_point.total_cost = 0.3
+    await bc_cloud.push_status(evse_id)
+    await wait_for(hass, lambda: shown()[0] == "0.3", "the second session's cost")
+    assert shown() == ("0.3", START + timedelta(hours=1))
+
+
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_tariff_prices_carry_the_tariff_currency(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, account_entry: MockConfigEntry
