@@ -493,7 +493,8 @@ async def test_stop_while_a_start_is_awaited(
     waiting = asyncio.create_task(
         call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
     )
-    await wait_for(hass, lambda: coordinator.following, "the start")
+    # Followed, and seen by the poll right after the start (else there is nothing to stop).
+    await wait_for(hass, lambda: coordinator.following and coordinator.data.stoppable, "the start")
 
     response = await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
 
