@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..entry import AccountConfigEntry
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .select import chosen_card_uid
@@ -23,6 +23,7 @@ from .select import chosen_card_uid
 class ChargePointButtonDescription(ButtonEntityDescription):
     """A button; press_fn sends the command and returns once the cloud confirmed it."""
 
+    command: Command
     press_fn: Callable[[BlueCurrentCoordinator, str], Coroutine[Any, Any, None]]
 
 
@@ -30,6 +31,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reset",
         translation_key="reset",
+        command=Command.RESET,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reset(evse_id),
@@ -37,6 +39,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reboot",
         translation_key="reboot",
+        command=Command.REBOOT,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reboot(evse_id),
@@ -44,6 +47,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="start_charge_session",
         translation_key="start_charge_session",
+        command=Command.START,
         press_fn=lambda coordinator, evse_id: coordinator.client.start_session(
             evse_id, chosen_card_uid(coordinator, evse_id)
         ),
@@ -51,6 +55,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="stop_charge_session",
         translation_key="stop_charge_session",
+        command=Command.STOP,
         press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
     ),
 )
@@ -79,8 +84,11 @@ class ChargePointButton(ChargePointEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Send the command and wait for the verdict."""
+        description = self.entity_description
         await async_run_command(
-            self.entity_description.press_fn(self.coordinator, self.evse_id),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            description.command,
+            lambda: description.press_fn(self.coordinator, self.evse_id),
         )

@@ -408,6 +408,9 @@ def _check_exception_translations() -> None:
             if path.name == "sessions.py" and isinstance(key, ast.JoinedStr):
                 _check_shell_failure_messages(messages)
                 continue
+            if path.name == "commands.py" and isinstance(key, ast.Name):
+                _check_command_messages(messages)
+                continue
             assert isinstance(key, ast.Constant), f"{where}: translation_key must be a literal"
             assert key.value in messages, f"{where}: {key.value} not in strings.json exceptions"
             placeholders = keywords.get("translation_placeholders")
@@ -427,6 +430,20 @@ def _check_test_coverage() -> None:
     assert coverage["report"]["fail_under"] >= 95
     assert "custom_components" in coverage["run"]["source"]
     assert "--cov" in (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+
+
+def _check_command_messages(messages: dict[str, str]) -> None:
+    """commands.py raises one of MESSAGE_KEYS, each naming the charge point: check them."""
+    from custom_components.blue_current.bluecurrent.commands import (
+        MESSAGE_KEYS,
+        Command,
+        Why,
+    )
+
+    assert {f"{command}_{why}" for command in Command for why in Why} <= MESSAGE_KEYS
+    for key in MESSAGE_KEYS:
+        assert key in messages, f"{key} not in strings.json exceptions"
+        assert set(PLACEHOLDER.findall(messages[key])) == {"charge_point"}, key
 
 
 def _check_shell_failure_messages(messages: dict[str, str]) -> None:
@@ -651,7 +668,7 @@ async def test_action_setup_and_exceptions(hass: HomeAssistant) -> None:
             DOMAIN, "stop_charge_session", {ATTR_DEVICE_ID: "no-such-device"}, blocking=True
         )
     assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == "invalid_device_id"
+    assert raised.value.translation_key == "device_not_found"
 
 
 @backs("test-before-setup")
