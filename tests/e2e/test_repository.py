@@ -135,6 +135,7 @@ def test_contributing_is_linked_and_names_what_exists() -> None:
         for folder in (
             "bluecurrent/client",
             "bluecurrent/simulator",
+            "bluecurrent/state",
             "bluecurrent/integration",
             "shell_recharge/client",
             "shell_recharge/simulator",

@@ -507,7 +507,10 @@ def _check_inject_websession() -> None:
 
 
 def _check_strict_typing() -> None:
-    assert "mypy --strict custom_components" in (ROOT / "scripts" / "test").read_text()
+    lint = (ROOT / "scripts" / "lint").read_text(encoding="utf-8")
+    assert "scripts/lint" in (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+    assert "typed=(custom_components " in lint
+    assert "mypy --strict" in lint
     assert _json("manifest.json")["requirements"] == []
     # Like hassfest's runtime_data validator: the typed entry is used wherever an entry is.
     typed = re.compile(r"^[A-Za-z]+ConfigEntry$")
