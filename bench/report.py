@@ -6,17 +6,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib.metadata import version
+import importlib.util
 import math
 import os
 from pathlib import Path
 import platform
 
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedLocator, NullLocator
 
-from .results import Row
+from .results import Row, WindowProfile
 
 CHART = "ratios.png"
 
@@ -32,6 +34,7 @@ class Machine:
     python: str
     home_assistant: str
     bluecurrent_api: str
+    pure_python: tuple[str, ...] = ()  # libraries running without their compiled part
 
     @classmethod
     def here(cls) -> Machine:
@@ -44,7 +47,23 @@ class Machine:
             python=platform.python_version(),
             home_assistant=version("homeassistant"),
             bluecurrent_api=version("bluecurrent-api"),
+            pure_python=tuple(
+                library
+                for library, compiled in _COMPILED_PARTS
+                if importlib.util.find_spec(compiled) is None
+            ),
         )
+
+
+# Libraries on the path of every message whose compiled part Home Assistant counts on.
+_COMPILED_PARTS = (
+    ("ulid-transform", "ulid_transform._ulid_impl"),
+    ("aiohttp", "aiohttp._websocket.reader_c"),
+    ("multidict", "multidict._multidict"),
+    ("yarl", "yarl._quoting_c"),
+    ("propcache", "propcache._helpers_c"),
+    ("orjson", "orjson.orjson"),
+)
 
 
 def _cpu_model() -> str:
@@ -67,25 +86,47 @@ def _memory_gib() -> float:
     return math.nan
 
 
+def _number(value: float) -> str:
+    return "" if math.isnan(value) else f"{value:.2f}"
+
+
 def table(rows: Sequence[Row]) -> str:
     """A Markdown table: one section per scenario."""
     lines = [
-        "| Metric | Core | Ours | Ratio (ours/core) | Target | Met |",
-        "|---|---:|---:|---:|---|:---:|",
+        "| Metric | Core | Ours | Floor | Ours ÷ core | Ours ÷ floor | Target | Met |",
+        "|---|---:|---:|---:|---:|---:|---|:---:|",
     ]
     scenario = None
     for row in rows:
         if row.scenario != scenario:
             scenario = row.scenario
-            lines.append(f"| **{scenario}** | | | | | |")
-        ratio = "" if math.isnan(row.ratio) else f"{row.ratio:.2f}"
+            lines.append(f"| **{scenario}** | | | | | | | |")
         met = {None: "", True: "yes", False: "**no**"}[row.met]
         target = row.target.text if row.target else ""
+        floor = "" if math.isnan(row.floor) else row.shown(row.floor)
         lines.append(
-            f"| {row.metric} | {row.shown(row.core)} | {row.shown(row.ours)} | {ratio} "
-            f"| {target} | {met} |"
+            f"| {row.metric} | {row.shown(row.core)} | {row.shown(row.ours)} | {floor} "
+            f"| {_number(row.ratio)} | {_number(row.floor_ratio)} | {target} | {met} |"
         )
     return "\n".join(lines)
+
+
+def _targets(rows: Sequence[Row]) -> list[str]:
+    """One line per target: what it asks, what ours did, met or missed."""
+    lines = []
+    for row in rows:
+        if row.target is None:
+            continue
+        verdict = {None: "not measured", True: "met", False: "**missed**"}[row.met]
+        against = ""
+        if row.target.floor_ratio is not None:
+            against = f" ({_number(row.floor_ratio)} × the floor's {row.shown(row.floor)})"
+        elif row.target.ratio is not None:
+            against = f" ({_number(row.ratio)} of core's {row.shown(row.core)})"
+        lines.append(
+            f"- {row.name}: {row.target.text}. Ours {row.shown(row.ours)}{against}: {verdict}."
+        )
+    return ["Targets:", "", *lines, ""] if lines else []
 
 
 def _findings(rows: Sequence[Row]) -> list[str]:
@@ -93,15 +134,175 @@ def _findings(rows: Sequence[Row]) -> list[str]:
     return ["## Found in this run", "", *notes, ""] if notes else []
 
 
+TOP_FUNCTIONS = 10  # of our own functions, in the README
+
+
+def profiles_section(profiles: Sequence[WindowProfile]) -> list[str]:
+    """Where the time of a profiled window goes, per group, and our costliest functions."""
+    if not profiles:
+        return []
+    by_role = {p.role: p for p in profiles}
+    ours = by_role.get("ours")
+    roles = list(by_role)
+    groups: dict[str, float] = {}
+    for profile in profiles:
+        for group, seconds in profile.groups.items():
+            groups[group] = groups.get(group, 0.0) + seconds
+    order = sorted(groups, key=lambda g: ours.groups.get(g, 0.0) if ours else 0.0, reverse=True)
+    messages = profiles[0].messages
+    header = " | ".join(f"{_ROLE_NAMES.get(r, r)} (µs per message) | share" for r in roles)
+    lines = [
+        "## Where our time goes: one profiled window",
+        "",
+        (
+            f"After the measured window, {messages:,} more messages of the same stream with "
+            "cProfile on in "
+            + " and in ".join(_ROLE_NAMES.get(r, r) for r in roles)
+            + ": the event loop's thread, timed with its own CPU clock; a built-in (C) "
+            "function's time is charged to the Python function that called it. Profiling "
+            "makes every call slower, so the shares are what to read, not the absolute times."
+        ),
+        "",
+        f"| Where (by module) | {header} |",
+        "|---|" + "---:|---:|" * len(roles),
+    ]
+    for group in order:
+        cells = []
+        for role in roles:
+            profile = by_role[role]
+            seconds = profile.groups.get(group, 0.0)
+            share = seconds / profile.total_s if profile.total_s else math.nan
+            cells.append(f"{profile.per_message_us(seconds):,.1f} | {share:.0%}")
+        lines.append(f"| {group} | {' | '.join(cells)} |")
+    totals = " | ".join(
+        f"{by_role[r].per_message_us(by_role[r].total_s):,.1f} | 100%" for r in roles
+    )
+    lines.append(f"| **total** | {totals} |")
+    if ours is not None and ours.functions:
+        lines += [
+            "",
+            (
+                f"Top {TOP_FUNCTIONS} of our own functions (`custom_components.blue_current.*`) "
+                "by own time: the function's own code plus the built-ins it calls, not the "
+                "Python functions it calls (those are in the last column)."
+            ),
+            "",
+            (
+                "| # | Function | Where | Calls per message | Own (µs per message) "
+                "| With callees (µs per message) |"
+            ),
+            "|---:|---|---|---:|---:|---:|",
+        ]
+        for number, function in enumerate(ours.functions[:TOP_FUNCTIONS], start=1):
+            name = function.name.removeprefix("custom_components.blue_current.")
+            lines.append(
+                f"| {number} | `{name}` | {function.where} "
+                f"| {function.calls / max(1, ours.messages):.2f} "
+                f"| {ours.per_message_us(function.own_s):.1f} "
+                f"| {ours.per_message_us(function.cum_s):.1f} |"
+            )
+    lines.append("")
+    return lines
+
+
+_ROLE_NAMES = {"ours": "ours", "floor": "write floor", "core": "core"}
+
+_COLORS = {True: "#2e7d32", False: "#c62828", None: "#1565c0"}
+_CORE_COLOR = "#9e9e9e"
+_FLOOR_COLOR = "#37474f"
+
+
 def chart(rows: Sequence[Row], path: Path) -> None:
-    """Horizontal bars of ours/core (log scale), 1 = as costly as core; targets marked."""
-    charted = [r for r in rows if r.chart and not math.isnan(r.ratio) and r.ratio > 0]
-    colors = {True: "#2e7d32", False: "#c62828", None: "#1565c0"}
+    """Two panels: CPU per message of core, ours and the floor with the targets; then ours /
+    core for the other charted metrics (log scale), targets marked."""
+    absolute = [r for r in rows if r.chart and r.absolute]
+    relative = [
+        r for r in rows if r.chart and not r.absolute and not math.isnan(r.ratio) and r.ratio > 0
+    ]
+    heights = [max(1, len(absolute)) * 1.1 + 0.6, max(1, len(relative)) * 0.45 + 0.9]
     # A bare Figure draws with Agg and needs no GUI backend (no pyplot state).
-    figure = Figure(figsize=(8.5, 0.45 * len(charted) + 1.8))
-    axes = figure.subplots()
+    figure = Figure(figsize=(9, sum(heights) + 0.8))
+    top, bottom = figure.subplots(2, 1, height_ratios=heights)
+    _absolute_panel(top, absolute)
+    _ratio_panel(bottom, relative)
+    figure.suptitle("blue_current: ours next to Home Assistant's own and the floor")
+    figure.tight_layout()
+    figure.savefig(path, dpi=110)
+
+
+def _absolute_panel(axes: Axes, rows: Sequence[Row]) -> None:
+    if not rows:
+        axes.set_axis_off()
+        return
+    width = 0.26
+    for index, row in enumerate(rows):
+        bars = (
+            (index - width, row.core, _CORE_COLOR, ""),
+            (index, row.ours, _COLORS[row.met], ""),
+            (index + width, row.floor, _FLOOR_COLOR, f" {row.floor_label}"),
+        )
+        for position, value, color, label in bars:
+            if math.isnan(value):
+                continue
+            axes.barh(position, value, height=width * 0.9, color=color)
+            axes.annotate(
+                f"{value:.2f}{label}",
+                (value, position),
+                xytext=(3, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+            )
+        goal = _goal(row)
+        if goal is not None:
+            axes.plot([goal, goal], [index - 0.45, index + 0.45], color="black", linewidth=1.5)
+            axes.annotate(
+                row.target.text if row.target else "",
+                (goal, index - 0.45),
+                xytext=(3, -1),
+                textcoords="offset points",
+                va="top",
+                fontsize=7,
+            )
+    axes.set_yticks(range(len(rows)), [r.chart for r in rows])
+    axes.invert_yaxis()
+    high = max(
+        v for r in rows for v in (r.core, r.ours, r.floor, _goal(r) or 0) if not math.isnan(v)
+    )
+    axes.set_xlim(0, high * 1.2)
+    axes.set_xlabel("CPU seconds per 10,000 messages")
+    axes.set_title("Steady push: core, ours and the floor", fontsize=10)
+    axes.legend(
+        handles=[
+            Patch(color=_CORE_COLOR, label="core"),
+            Patch(color=_COLORS[True], label="ours, target met"),
+            Patch(color=_COLORS[False], label="ours, target missed"),
+            Patch(color=_FLOOR_COLOR, label="floor"),
+            Line2D([], [], color="black", label="target"),
+        ],
+        loc="lower right",
+        fontsize=7,
+    )
+
+
+def _goal(row: Row) -> float | None:
+    """The value ours must stay under, when the target is a ratio to core or to the floor."""
+    target = row.target
+    if target is None:
+        return None
+    if target.ratio is not None and not math.isnan(row.core):
+        return target.ratio * row.core
+    if target.floor_ratio is not None and not math.isnan(row.floor):
+        return target.floor_ratio * row.floor
+    return None
+
+
+def _ratio_panel(axes: Axes, charted: Sequence[Row]) -> None:
+    if not charted:
+        axes.set_axis_off()
+        return
     positions = list(range(len(charted)))
-    axes.barh(positions, [r.ratio for r in charted], color=[colors[r.met] for r in charted])
+    axes.barh(positions, [r.ratio for r in charted], color=[_COLORS[r.met] for r in charted])
     axes.set_yticks(positions, [r.chart for r in charted])
     axes.invert_yaxis()
     axes.set_xscale("log")
@@ -126,18 +327,16 @@ def chart(rows: Sequence[Row], path: Path) -> None:
             axes.plot([row.target.ratio] * 2, [position - 0.4, position + 0.4], color="black")
     axes.legend(
         handles=[
-            Patch(color=colors[True], label="target met"),
-            Patch(color=colors[False], label="target missed"),
-            Patch(color=colors[None], label="no target"),
+            Patch(color=_COLORS[True], label="target met"),
+            Patch(color=_COLORS[False], label="target missed"),
+            Patch(color=_COLORS[None], label="no target"),
             Line2D([], [], color="black", label="target ratio"),
         ],
         loc="lower right",
-        fontsize=8,
+        fontsize=7,
     )
     axes.set_xlabel("ours / core (log scale; below 1 = ours is cheaper)")
-    axes.set_title("blue_current: ours next to Home Assistant's own")
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
+    axes.set_title("Ours next to core", fontsize=10)
 
 
 def readme(
@@ -148,17 +347,18 @@ def readme(
     wall_seconds: float,
     load: tuple[float, float],
     notes: Sequence[str],
+    profiles: Sequence[WindowProfile] = (),
 ) -> str:
     """bench/README.md."""
     missed = [r for r in rows if r.met is False]
     met = [r for r in rows if r.met is True]
     summary = f"{len(met)} of {len(met) + len(missed)} targets met."
     if missed:
-        names = "; ".join(f"{r.metric} ({r.target.text})" for r in missed if r.target)
+        names = "; ".join(f"{r.name} ({r.target.text})" for r in missed if r.target)
         summary += f" Missed: {names}."
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
-        "# Benchmarks: our `blue_current` next to Home Assistant's",
+        "# Benchmarks: our `blue_current` next to Home Assistant's, and the floor",
         "",
         "Generated by the benchmark harness (`bench/`); do not edit by hand. Reproduce with:",
         "",
@@ -173,16 +373,19 @@ def readme(
         "",
         f"Run {when}, {wall_seconds / 60:.1f} minutes wall time. {summary}",
         "",
+        *_targets(rows),
         table(rows),
         "",
-        f"![ours / core per metric]({CHART})",
+        f"![core, ours and the floor per metric]({CHART})",
         "",
         *_findings(rows),
+        *profiles_section(profiles),
         "## Machine",
         "",
         f"- CPU: {machine.cpu}, {machine.cores} cores; memory {machine.memory_gib:.1f} GiB",
         f"- System: {machine.system}; Python {machine.python}",
         f"- Home Assistant {machine.home_assistant}; bluecurrent-api {machine.bluecurrent_api}",
+        *_pure_python(machine),
         (
             f"- Load average (1 min) {load[0]:.2f} before the run, {load[1]:.2f} after it. "
             "Other processes (other developers' test runs) may have shared the CPU during the "
@@ -196,6 +399,19 @@ def readme(
         "",
     ]
     return "\n".join(lines)
+
+
+def _pure_python(machine: Machine) -> list[str]:
+    if not machine.pure_python:
+        return []
+    names = ", ".join(machine.pure_python)
+    return [
+        (
+            f"- Running without their compiled part here: {names}. Home Assistant's own "
+            "installs ship it; without it (ulid-transform: the id of every state write's "
+            "context) each state write costs more, for core, ours and the floor alike."
+        )
+    ]
 
 
 def write(directory: Path, text: str, rows: Sequence[Row]) -> None:
