@@ -1,10 +1,13 @@
 """A cProfile of one window of the stream, reduced to what the report shows.
 
-The profiler runs in the event loop's thread and times with that thread's CPU clock, so
-waiting in the selector costs nothing and other threads' work is not counted. A built-in
-(C) function's time is charged to the Python function that called it, so `json.loads`'s
-scanner counts for whoever decoded the frame. The profiler's own overhead inflates every
-number, so the shares are what to read, not the absolute times.
+cProfile's own clock is cheap (a custom one, such as the process's CPU clock, costs about a
+microsecond per call and would make functions that are called often look far costlier than
+they are), but it is a wall clock: the time spent waiting (in the selector's poll, or in
+another thread's lock) is taken out. The profiler sees the calls of every thread (it is
+process-wide) on one call stack, so the harness keeps its own threads quiet in the window.
+A built-in (C) function's time is charged to the Python function that called it, so
+`json.loads`'s scanner counts for whoever decoded the frame. The window's process CPU time is
+measured as well, so the report can turn shares into CPU per message.
 """
 
 from __future__ import annotations
@@ -45,6 +48,16 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 GENERATED = "<string>"  # the file name of code made by exec(): dataclasses' __init__, __eq__
 OTHER = "other"
+IDLE = frozenset(  # built-ins that wait: their time is not work
+    {
+        "<method 'poll' of 'select.epoll' objects>",
+        "<method 'poll' of 'select.poll' objects>",
+        "<built-in method select.select>",
+        "<method 'control' of 'select.kqueue' objects>",
+        "<method 'acquire' of '_thread.lock' objects>",
+        "<method 'acquire' of '_thread.RLock' objects>",
+    }
+)
 TOP = 15  # our own functions sent back, most costly first
 
 type Key = tuple[str, int, str]  # cProfile's (file, first line, name)
@@ -74,10 +87,12 @@ class WindowProfile:
     def __init__(self) -> None:
         """Not started."""
         self._profiler: cProfile.Profile | None = None
+        self._cpu = 0.0
 
     def start(self) -> None:
         """Start profiling."""
-        self._profiler = cProfile.Profile(time.thread_time)
+        self._profiler = cProfile.Profile()
+        self._cpu = time.process_time()
         self._profiler.enable()
 
     def stop(self) -> dict[str, Any]:
@@ -86,19 +101,26 @@ class WindowProfile:
         if profiler is None:
             raise RuntimeError("the profile was not started")
         profiler.disable()
+        cpu = time.process_time() - self._cpu
         self._profiler = None
         profiler.create_stats()
         stats = cast("dict[Key, tuple[int, int, float, float, dict[Key, Any]]]", profiler.stats)
-        return summarize(stats)
+        return {**summarize(stats), "cpu_s": cpu}
 
 
 def summarize(stats: dict[Key, tuple[int, int, float, float, dict[Key, Any]]]) -> dict[str, Any]:
-    """Reduce cProfile's statistics (its `stats` dict) to groups and our own functions."""
+    """Reduce cProfile's statistics (its `stats` dict) to groups and our own functions.
+
+    Waiting is left out, from the total and from every caller's time ("with callees" of a
+    function that waits still holds the wait; none of ours does).
+    """
     modules = _modules_by_file()
     own: dict[Key, float] = {}
     groups: dict[str, float] = {}
     total = 0.0
     for key, (_primitive, _calls, own_time, _cumulative, callers) in stats.items():
+        if key[2] in IDLE:
+            continue
         total += own_time
         if key[0] != "~":
             own[key] = own.get(key, 0.0) + own_time

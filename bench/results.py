@@ -126,28 +126,47 @@ class ProfiledFunction:
 
 @dataclass(frozen=True, slots=True)
 class WindowProfile:
-    """cProfile of one window of the stream in one process (see bench.profiling)."""
+    """cProfile of one window of the stream in one process (see bench.profiling).
+
+    Profiled times are shares of the profile's total; `measured_us` (the process's CPU per
+    message in the measured window, without the profiler) turns them into CPU per message.
+    """
 
     role: str
     messages: int
-    total_s: float
-    groups: dict[str, float]  # seconds per group of modules
+    total_s: float  # profiled time, waiting left out
+    cpu_s: float  # the process's CPU time in the profiled window (profiler on)
+    measured_us: float  # the process's CPU per message in the measured window (profiler off)
+    groups: dict[str, float]  # profiled seconds per group of modules
     functions: list[ProfiledFunction]
 
     @classmethod
-    def from_reply(cls, role: str, messages: int, reply: dict[str, Any]) -> WindowProfile:
-        """What a worker's profile_stop said."""
+    def from_reply(
+        cls, role: str, messages: int, measured_us: float, reply: dict[str, Any]
+    ) -> WindowProfile:
+        """What a worker's profile command said."""
         return cls(
             role=role,
             messages=messages,
             total_s=float(reply["total_s"]),
+            cpu_s=float(reply["cpu_s"]),
+            measured_us=measured_us,
             groups={str(k): float(v) for k, v in reply["groups"].items()},
             functions=[ProfiledFunction(**f) for f in reply["functions"]],
         )
 
-    def per_message_us(self, seconds: float) -> float:
-        """Microseconds per message."""
-        return seconds * 1e6 / max(1, self.messages)
+    def share(self, seconds: float) -> float:
+        """A profiled time as a share of the profile's total."""
+        return seconds / self.total_s if self.total_s > 0 else math.nan
+
+    def us(self, seconds: float) -> float:
+        """A profiled time as CPU microseconds per message, at the measured window's cost."""
+        return self.share(seconds) * self.measured_us
+
+    @property
+    def profiled_us(self) -> float:
+        """CPU per message with the profiler on."""
+        return self.cpu_s * 1e6 / max(1, self.messages)
 
 
 @dataclass(slots=True)

@@ -150,7 +150,12 @@ async def steady(bench: Bench, plan: Plan, running: dict[str, Worker]) -> Outcom
         profiled = await stream.play(plan.profile_messages, rate, record=False, limit=limit)
         replies = await _each(PROFILED, lambda r: everyone[r].receive(seconds + 60))
         await _each(roles, lambda r: _end(everyone[r]))
-    profiles = [WindowProfile.from_reply(r, profiled.messages, replies[r]) for r in PROFILED]
+    profiles = [
+        WindowProfile.from_reply(
+            r, profiled.messages, windows[r]["cpu_s"] * 1e6 / played.messages, replies[r]
+        )
+        for r in PROFILED
+    ]
     return Outcome(_steady_rows(plan, played.messages, windows, stream, calibrated), profiles)
 
 

@@ -546,9 +546,9 @@ def window_commands(channel: Channel, meter: Meter) -> dict[str, Handler]:
     async def profile(message: Message) -> Message:
         """Profile for `seconds`; reply once when started, then with the profile.
 
-        The profiler sees every thread's calls but times them with the event loop thread's
-        clock, so no other thread may run Python code while it is on: the command is read
-        before it starts, and the next one only after it stopped.
+        The profiler sees every thread's calls on one call stack, so the harness's own
+        threads must not run Python code while it is on: the command is read before it
+        starts, and the next one only after it stopped.
         """
         gc.collect()
         await asyncio.sleep(PROFILE_SETTLE)
