@@ -51,13 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 NOTES = """\
-- **Two Home Assistant processes.** Both integrations have the domain `blue_current`, so each
-  runs in its own Home Assistant core (`python -m bench.worker core|ours`; event loop made by
-  Home Assistant's runner, registries on a temporary config dir, `homeassistant` and
-  `persistent_notification` set up). The `core` worker turns custom integrations off, so
-  `blue_current` is Home Assistant's own, with `bluecurrent-api` pointed at the simulator by
-  setting `bluecurrent_api.websocket.URL`. Ours gets the simulator's URL in its entry data
-  (`server_url`). The integrations' modules are imported before anything is timed.
+- **Each flavour in its own Home Assistant process.** Both integrations have the domain
+  `blue_current`, so each runs in its own Home Assistant core (`python -m bench.worker
+  core|ours`; event loop made by Home Assistant's runner, registries on a temporary config
+  dir, `homeassistant` and `persistent_notification` set up). The `core` worker turns custom
+  integrations off, so `blue_current` is Home Assistant's own, with `bluecurrent-api` pointed
+  at the simulator by setting `bluecurrent_api.websocket.URL`. Ours gets the simulator's URL in
+  its entry data (`server_url`). The integrations' modules are imported before anything is
+  timed.
 - **One simulator.** The orchestrator runs the simulated Blue Current cloud (`simulator/`) on
   127.0.0.1 in its own process; each flavour has its own account, built alike. The same frame
   text goes to both, in alternating order; its send time is the wall clock just before the
