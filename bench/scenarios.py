@@ -312,7 +312,7 @@ async def setup(bench: Bench, plan: Plan, running: dict[str, Worker]) -> Outcome
     def per_charge_point(counts: dict[tuple[str, int], int], flavor: str) -> float:
         return (counts[flavor, largest] - counts[flavor, smallest]) / steps
 
-    per_entity = {f: 1000 * median(times[f, largest]) / registered[f, largest] for f in FLAVORS}
+    per_entity = {f: 1e6 * median(times[f, largest]) / registered[f, largest] for f in FLAVORS}
     rows = [
         Row(
             name,
@@ -327,10 +327,10 @@ async def setup(bench: Bench, plan: Plan, running: dict[str, Worker]) -> Outcome
     rows.append(
         Row(
             name,
-            f"Set-up time per registered entity, {largest} charge points (ms)",
+            f"Set-up time per registered entity, {largest} charge points (µs)",
             per_entity["core"],
             per_entity["ours"],
-            decimals=3,
+            decimals=1,
             target=not_more_than_core(),
             chart="Set-up per entity",
         )
