@@ -1,13 +1,14 @@
 """A cProfile of one window of the stream, reduced to what the report shows.
 
-cProfile's own clock is cheap (a custom one, such as the process's CPU clock, costs about a
-microsecond per call and would make functions that are called often look far costlier than
-they are), but it is a wall clock: the time spent waiting (in the selector's poll, or in
-another thread's lock) is taken out. The profiler sees the calls of every thread (it is
-process-wide) on one call stack, so the harness keeps its own threads quiet in the window.
-A built-in (C) function's time is charged to the Python function that called it, so
-`json.loads`'s scanner counts for whoever decoded the frame. The window's process CPU time is
-measured as well, so the report can turn shares into CPU per message.
+The profiler times with the process's CPU clock: waiting costs nothing, and neither do the
+moments another process has the CPU (a wall clock would charge those to whatever function
+was running, which on a busy machine is most of what it measures). Reading that clock costs
+the profiler about a microsecond per call, which it books to the functions it times; that
+cost is measured just before the window (`calibrate`) and taken out again, per call and per
+call made, so functions called often do not look costlier than they are. The profiler sees
+the calls of every thread on one call stack, so the harness keeps its own threads quiet in
+the window. A built-in (C) function's time is charged to the Python function that called it,
+so `json.loads`'s scanner counts for whoever decoded the frame.
 """
 
 from __future__ import annotations
@@ -59,6 +60,8 @@ IDLE = frozenset(  # built-ins that wait: their time is not work
     }
 )
 TOP = 15  # our own functions sent back, most costly first
+CALIBRATION_CALLS = 20_000
+TIMER = time.process_time
 
 type Key = tuple[str, int, str]  # cProfile's (file, first line, name)
 
@@ -81,17 +84,56 @@ def group_of(module: str) -> str:
     return OTHER
 
 
+@dataclass(frozen=True, slots=True)
+class Bias:
+    """What the profiler adds to the times it records, in seconds per call."""
+
+    callee: float = 0.0  # to the called function's own time
+    caller: float = 0.0  # to the calling function's own time, for each call it makes
+
+
+def _calibration_empty() -> None:
+    """Does nothing: what the profiler records for it is the profiler's own cost."""
+
+
+def _calibration_loop(calls: int) -> None:
+    for _ in range(calls):
+        _calibration_empty()
+
+
+def calibrate(calls: int = CALIBRATION_CALLS) -> Bias:
+    """Measure the profiler's cost per call on this machine, now."""
+    started = time.perf_counter()
+    _calibration_loop(calls)
+    bare = (time.perf_counter() - started) / calls  # a call and a loop step, unprofiled
+    profiler = cProfile.Profile(TIMER)
+    profiler.enable()
+    _calibration_loop(calls)
+    profiler.disable()
+    profiler.create_stats()
+    stats = cast("dict[Key, tuple[int, int, float, float, dict[Key, Any]]]", profiler.stats)
+    callee = caller = 0.0
+    for (_file, _line, name), (_cc, calls_made, own_time, _ct, _callers) in stats.items():
+        if name == _calibration_empty.__name__:
+            callee = own_time / max(1, calls_made)
+        elif name == _calibration_loop.__name__:
+            caller = own_time / calls
+    return Bias(callee=max(0.0, callee - bare / 2), caller=max(0.0, caller - bare / 2))
+
+
 class WindowProfile:
-    """Profile the event loop's thread from start() to stop()."""
+    """Profile the process from start() to stop()."""
 
     def __init__(self) -> None:
         """Not started."""
         self._profiler: cProfile.Profile | None = None
+        self._bias = Bias()
         self._cpu = 0.0
 
     def start(self) -> None:
-        """Start profiling."""
-        self._profiler = cProfile.Profile()
+        """Measure the profiler's cost, then start profiling."""
+        self._bias = calibrate()
+        self._profiler = cProfile.Profile(TIMER)
         self._cpu = time.process_time()
         self._profiler.enable()
 
@@ -105,41 +147,55 @@ class WindowProfile:
         self._profiler = None
         profiler.create_stats()
         stats = cast("dict[Key, tuple[int, int, float, float, dict[Key, Any]]]", profiler.stats)
-        return {**summarize(stats), "cpu_s": cpu}
+        bias = self._bias
+        return {
+            **summarize(stats, bias),
+            "cpu_s": cpu,
+            "bias_us": (bias.callee + bias.caller) * 1e6,
+        }
 
 
-def summarize(stats: dict[Key, tuple[int, int, float, float, dict[Key, Any]]]) -> dict[str, Any]:
+type Stats = dict[Key, tuple[int, int, float, float, dict[Key, Any]]]
+
+
+def summarize(stats: Stats, bias: Bias | None = None) -> dict[str, Any]:
     """Reduce cProfile's statistics (its `stats` dict) to groups and our own functions.
 
     Waiting is left out, from the total and from every caller's time ("with callees" of a
-    function that waits still holds the wait; none of ours does).
+    function that waits would still hold the wait; none of ours waits). With a bias, the
+    profiler's own cost is taken out of every time.
     """
+    bias = bias or Bias()
     modules = _modules_by_file()
+    made = _calls_made(stats)
     own: dict[Key, float] = {}
     groups: dict[str, float] = {}
-    total = 0.0
-    for key, (_primitive, _calls, own_time, _cumulative, callers) in stats.items():
+    raw = 0.0
+    for key, (_primitive, calls, own_time, _cumulative, callers) in stats.items():
         if key[2] in IDLE:
             continue
-        total += own_time
+        raw += own_time
+        corrected = max(0.0, own_time - calls * bias.callee - made.get(key, 0) * bias.caller)
         if key[0] != "~":
-            own[key] = own.get(key, 0.0) + own_time
+            own[key] = own.get(key, 0.0) + corrected
             continue
         # A built-in: its time goes to the Python functions that called it.
-        charged = 0.0
         for caller, (_cc, _nc, caller_time, _ct) in callers.items():
-            if caller[0] != "~":
-                own[caller] = own.get(caller, 0.0) + caller_time
-                charged += caller_time
-        if own_time > charged:
-            groups[OTHER] = groups.get(OTHER, 0.0) + own_time - charged
+            part = corrected * caller_time / own_time if own_time > 0 else 0.0
+            if caller[0] == "~":
+                groups[OTHER] = groups.get(OTHER, 0.0) + part
+            else:
+                own[caller] = own.get(caller, 0.0) + part
+        if not callers:
+            groups[OTHER] = groups.get(OTHER, 0.0) + corrected
+    overheads = _OverheadPerCall(stats, bias)
     functions: list[_Function] = []
     for key, seconds in own.items():
         module = "dataclasses" if key[0] == GENERATED else modules.get(key[0])
         module = module or _module_from_path(key[0])
         group = group_of(module)
         groups[group] = groups.get(group, 0.0) + seconds
-        if group_of(module).startswith("ours"):
+        if group.startswith("ours"):
             calls, cumulative = stats[key][1], stats[key][3]
             functions.append(
                 _Function(
@@ -148,12 +204,13 @@ def summarize(stats: dict[Key, tuple[int, int, float, float, dict[Key, Any]]]) -
                     where=f"{_relative(key[0])}:{key[1]}",
                     calls=calls,
                     own=seconds,
-                    cumulative=cumulative,
+                    cumulative=max(seconds, cumulative - calls * overheads.of(key)),
                 )
             )
     functions.sort(key=lambda f: f.own, reverse=True)
     return {
-        "total_s": total,
+        "total_s": sum(groups.values()),
+        "raw_total_s": raw,
         "groups": dict(sorted(groups.items(), key=lambda item: item[1], reverse=True)),
         "functions": [
             {
@@ -166,6 +223,53 @@ def summarize(stats: dict[Key, tuple[int, int, float, float, dict[Key, Any]]]) -
             for f in functions[:TOP]
         ],
     }
+
+
+def _calls_made(stats: Stats) -> dict[Key, int]:
+    """How many calls each function made to functions the profiler saw."""
+    made: dict[Key, int] = {}
+    for _cc, _nc, _tt, _ct, callers in stats.values():
+        for caller, (_caller_cc, calls, _caller_tt, _caller_ct) in callers.items():
+            made[caller] = made.get(caller, 0) + calls
+    return made
+
+
+class _OverheadPerCall:
+    """The profiler's cost inside one call of a function, its callees' calls included.
+
+    O(f) = callee bias + Σ over callees g of (calls of g per call of f) × (caller bias + O(g)),
+    from the call graph's averages; a call back into a function still being worked out (a
+    cycle) counts as a leaf.
+    """
+
+    def __init__(self, stats: Stats, bias: Bias) -> None:
+        """Index the callees of every function."""
+        self._stats = stats
+        self._bias = bias
+        self._callees: dict[Key, list[tuple[Key, int]]] = {}
+        for key, (_cc, _nc, _tt, _ct, callers) in stats.items():
+            for caller, (_caller_cc, calls, _caller_tt, _caller_ct) in callers.items():
+                self._callees.setdefault(caller, []).append((key, calls))
+        self._known: dict[Key, float] = {}
+        self._open: set[Key] = set()
+
+    def of(self, key: Key) -> float:
+        """Seconds of profiler cost per call of `key`, everything below it included."""
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        if key in self._open:
+            return self._bias.callee
+        self._open.add(key)
+        calls = max(1, self._stats[key][1])
+        total = self._bias.callee
+        for callee, times in self._callees.get(key, ()):
+            if callee[2] in IDLE:
+                continue
+            total += times / calls * (self._bias.caller + self.of(callee))
+        self._open.discard(key)
+        self._known[key] = total
+        return total
 
 
 def _modules_by_file() -> dict[str, str]:

@@ -165,8 +165,10 @@ def profiles_section(profiles: Sequence[WindowProfile]) -> list[str]:
     order = sorted(groups, key=lambda g: ours.groups.get(g, 0.0) if ours else 0.0, reverse=True)
     messages = profiles[0].messages
     header = " | ".join(f"{name} (µs per message) | share" for name in names)
-    overhead = ", ".join(
-        f"{name} {p.profiled_us:,.0f} µs per message against {p.measured_us:,.0f}"
+    checks = "; ".join(
+        f"{name}: {p.profiled_us:,.0f} µs per message with the profiler on, "
+        f"{p.corrected_us:,.0f} once its cost ({p.bias_us:.1f} µs per call) is taken out, "
+        f"{p.measured_us:,.0f} measured without it"
         for name, p in zip(names, profiles, strict=True)
     )
     lines = [
@@ -174,14 +176,14 @@ def profiles_section(profiles: Sequence[WindowProfile]) -> list[str]:
         "",
         (
             f"After the measured window, {messages:,} more messages of the same stream with "
-            f"cProfile on in {' and in '.join(names)}. Waiting (the selector's poll, locks) "
-            "is left out; a built-in (C) function's time is charged to the Python function "
-            "that called it. Each share of the profile is shown as CPU per message at the "
-            "measured window's cost (the table's CPU row, without the profiler). The profiler "
-            f"makes every call slower ({overhead} in the measured window), the more so for "
-            "small functions called often, and it times with a wall clock, so other processes "
-            "on the machine add noise: read the numbers as where the time goes, not to the "
-            "microsecond."
+            f"cProfile on in {' and in '.join(names)}, timed with the process's CPU clock "
+            "(waiting, and other processes' turns on the CPU, cost nothing). The profiler's "
+            "own cost per call is measured just before and taken out of every function's "
+            "time; a built-in (C) function's time is charged to the Python function that "
+            "called it. Each share of what is left is shown as CPU per message at the "
+            f"measured window's cost (the table's CPU row, without the profiler). Check "
+            f"({checks}): the closer the middle number is to the last, the better the "
+            "correction; read the numbers as where the time goes, not to the microsecond."
         ),
         "",
         f"| Where (by module) | {header} |",

@@ -134,7 +134,9 @@ class WindowProfile:
 
     role: str
     messages: int
-    total_s: float  # profiled time, waiting left out
+    total_s: float  # profiled time, waiting and the profiler's own cost left out
+    raw_total_s: float  # profiled time as recorded, waiting left out
+    bias_us: float  # the profiler's own cost per call, taken out of total_s
     cpu_s: float  # the process's CPU time in the profiled window (profiler on)
     measured_us: float  # the process's CPU per message in the measured window (profiler off)
     groups: dict[str, float]  # profiled seconds per group of modules
@@ -149,6 +151,8 @@ class WindowProfile:
             role=role,
             messages=messages,
             total_s=float(reply["total_s"]),
+            raw_total_s=float(reply["raw_total_s"]),
+            bias_us=float(reply["bias_us"]),
             cpu_s=float(reply["cpu_s"]),
             measured_us=measured_us,
             groups={str(k): float(v) for k, v in reply["groups"].items()},
@@ -167,6 +171,11 @@ class WindowProfile:
     def profiled_us(self) -> float:
         """CPU per message with the profiler on."""
         return self.cpu_s * 1e6 / max(1, self.messages)
+
+    @property
+    def corrected_us(self) -> float:
+        """The profile's total per message once the profiler's own cost is taken out."""
+        return self.total_s * 1e6 / max(1, self.messages)
 
 
 @dataclass(slots=True)

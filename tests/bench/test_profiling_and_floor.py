@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bench.floor import PlainEntity, Writer
-from bench.profiling import summarize
+from bench.profiling import Bias, summarize
 
 SOURCE = """\
 class Parser:
@@ -57,6 +57,25 @@ def test_builtins_go_to_their_callers_and_waiting_is_left_out(ours_file: str) ->
     assert first["calls"] == 10
     assert first["where"] == "custom_components/blue_current/api/parse.py:2"
     assert second["name"].endswith(".parse.Parser.status.<locals>.<genexpr>")
+
+
+def test_the_profilers_own_cost_is_taken_out_per_call_and_per_call_made(ours_file: str) -> None:
+    number = (ours_file, 3, "number")  # first line: the def's
+    get = ("~", 0, "<method 'get' of 'dict' objects>")
+    stats = {
+        number: (10, 10, 0.002, 0.003, {}),
+        get: (10, 10, 0.001, 0.001, {number: (10, 10, 0.001, 0.001)}),
+    }
+
+    summary = summarize(stats, Bias(callee=1e-5, caller=2e-5))
+
+    assert summary["raw_total_s"] == pytest.approx(0.003)
+    # number: 2 ms - 10 calls x 10 µs - 10 calls made x 20 µs; dict.get: 1 ms - 10 x 10 µs.
+    assert summary["total_s"] == pytest.approx(0.0017 + 0.0009)
+    [function] = summary["functions"]
+    assert function["own_s"] == pytest.approx(0.0026)
+    # With callees: 3 ms less, per call, 10 µs for itself and 20 + 10 µs per dict.get.
+    assert function["cum_s"] == pytest.approx(0.003 - 10 * 4e-5)
 
 
 class Recorder(PlainEntity):
