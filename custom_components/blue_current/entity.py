@@ -24,16 +24,18 @@ class WritesOnlyChanges(Entity):
         """What the next write would carry that can change (the static attributes left out).
 
         A sensor's state is its native value formatted by fixed rules (unit, precision,
-        device class), so the native value stands for it: the same comparison, without
-        formatting twice for every write.
+        device class) and its capability attributes (state class, options) come from its
+        description, so the native value and the extra attributes stand for it: the same
+        comparison, without formatting twice for every write.
         """
         available = self.available
         if not available:
             return (False,)
-        shown = self.native_value if isinstance(self, SensorEntity) else self.state
+        if isinstance(self, SensorEntity):
+            return (True, self.native_value, self.extra_state_attributes)
         return (
             True,
-            shown,
+            self.state,
             self.capability_attributes,
             self.state_attributes,
             self.extra_state_attributes,

@@ -8,7 +8,7 @@ numbers must be finite, identifiers must be text or integers, and logged values 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, time
 import json
 import logging
@@ -43,6 +43,7 @@ CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 _WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
 _TIMESTAMP_CACHE_SIZE = 4096  # a few per charge point; cleared when full
 _TIMESTAMP_MAX_LENGTH = 40  # longer text is no timestamp: neither parsed nor cached
+_STATUS_MEMORY_SIZE = 10_000  # charge points whose last status is kept; cleared when full
 EXCERPT_LENGTH = 200  # characters of a received value that a log line or error may show
 
 # Depth and width limits keep a nested value's excerpt short and its making shallow.
@@ -84,6 +85,8 @@ class FrameParser:
         """Start with nothing reported."""
         self._reported: set[tuple[str, str]] = set()
         self._timestamps: dict[str, datetime | None] = {}
+        # Per charge point: its last CH_STATUS data and the field values read from it.
+        self._statuses: dict[str, tuple[dict[str, Any], list[Any]]] = {}
 
     def _report(self, field: str, problem: str, value: object) -> None:
         if (field, problem) in self._reported:
@@ -283,38 +286,39 @@ class FrameParser:
         )
 
     def status(self, frame: Raw) -> ChargePointStatus:
-        """A CH_STATUS frame."""
+        """A CH_STATUS frame.
+
+        A charge point repeats most of its status in every push: only the wire keys whose
+        value differs from its previous push are read again, the rest is taken from the
+        status read then (a field's value depends on its wire value alone).
+        """
         data = frame.get("data")
         if not isinstance(data, Mapping):
             raise BlueCurrentProtocolError("CH_STATUS without data")
         evse_id = identifier(frame.get("evse_id")) or identifier(data.get("evse_id"))
         if evse_id is None:
             raise BlueCurrentProtocolError("CH_STATUS without evse_id")
-        n = self.number
-        return ChargePointStatus(
-            evse_id=evse_id,
-            activity=self.activity(data),
-            vehicle_status=self.vehicle_status(data),
-            voltage_phase_1=n(data, "actual_v1"),
-            voltage_phase_2=n(data, "actual_v2"),
-            voltage_phase_3=n(data, "actual_v3"),
-            current_phase_1=n(data, "actual_p1"),
-            current_phase_2=n(data, "actual_p2"),
-            current_phase_3=n(data, "actual_p3"),
-            session_energy=n(data, "actual_kwh"),
-            session_cost=n(data, "total_cost"),
-            max_usage=n(data, "max_usage"),
-            smart_charging_max_usage=n(data, "smartcharging_max_usage"),
-            max_offline=n(data, "max_offline"),
-            offline_since=self.timestamp(data, "offline_since"),
-            session_started=self.timestamp(data, "start_datetime"),
-            session_stopped=self.timestamp(data, "stop_datetime"),
-            boosting=self.flag(data, "boosting"),
-            smart_current_heartbeat_timeout=self.whole_number(
-                data, "smart_current_heartbeat_timeout"
-            ),
-            socket_id=self.whole_number(data, "socket_id"),
-        )
+        previous = self._statuses.get(evse_id)
+        try:
+            values = self._read_changed(data, previous)
+        except RecursionError:  # comparing values nested absurdly deep: read them all
+            values = self._read_changed(data, None)
+        if len(self._statuses) >= _STATUS_MEMORY_SIZE:
+            self._statuses.clear()
+        self._statuses[evse_id] = (dict(data), values)
+        return ChargePointStatus(evse_id, *values)
+
+    def _read_changed(
+        self, data: Raw, previous: tuple[dict[str, Any], list[Any]] | None
+    ) -> list[Any]:
+        if previous is None:
+            return [read(self, data) for _key, read in _STATUS_READERS]
+        before, values = previous
+        values = values.copy()
+        for index, (key, read) in enumerate(_STATUS_READERS):
+            if data.get(key) != before.get(key):
+                values[index] = read(self, data)
+        return values
 
     def grid_status(self, frame: Raw) -> GridStatus:
         """A GRID_STATUS frame (phases nested in data)."""
@@ -482,3 +486,30 @@ def _identifiers(value: object) -> tuple[str, ...]:
 def _whole(value: float | None) -> int | None:
     """A finite number rounded towards zero (number() never returns NaN or infinity)."""
     return None if value is None else int(value)
+
+
+# The fields of ChargePointStatus after evse_id, in order, each with its wire key and reader.
+_STATUS_READERS: tuple[tuple[str, Callable[[FrameParser, Raw], Any]], ...] = (
+    ("activity", FrameParser.activity),
+    ("vehicle_status", FrameParser.vehicle_status),
+    ("actual_v1", lambda p, raw: p.number(raw, "actual_v1")),
+    ("actual_v2", lambda p, raw: p.number(raw, "actual_v2")),
+    ("actual_v3", lambda p, raw: p.number(raw, "actual_v3")),
+    ("actual_p1", lambda p, raw: p.number(raw, "actual_p1")),
+    ("actual_p2", lambda p, raw: p.number(raw, "actual_p2")),
+    ("actual_p3", lambda p, raw: p.number(raw, "actual_p3")),
+    ("actual_kwh", lambda p, raw: p.number(raw, "actual_kwh")),
+    ("total_cost", lambda p, raw: p.number(raw, "total_cost")),
+    ("max_usage", lambda p, raw: p.number(raw, "max_usage")),
+    ("smartcharging_max_usage", lambda p, raw: p.number(raw, "smartcharging_max_usage")),
+    ("max_offline", lambda p, raw: p.number(raw, "max_offline")),
+    ("offline_since", lambda p, raw: p.timestamp(raw, "offline_since")),
+    ("start_datetime", lambda p, raw: p.timestamp(raw, "start_datetime")),
+    ("stop_datetime", lambda p, raw: p.timestamp(raw, "stop_datetime")),
+    ("boosting", lambda p, raw: p.flag(raw, "boosting")),
+    (
+        "smart_current_heartbeat_timeout",
+        lambda p, raw: p.whole_number(raw, "smart_current_heartbeat_timeout"),
+    ),
+    ("socket_id", lambda p, raw: p.whole_number(raw, "socket_id")),
+)
