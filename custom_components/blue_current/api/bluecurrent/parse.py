@@ -315,9 +315,16 @@ class FrameParser:
             return [read(self, data) for _key, read in _STATUS_READERS]
         before, values = previous
         values = values.copy()
-        for index, (key, read) in enumerate(_STATUS_READERS):
-            if data.get(key) != before.get(key):
-                values[index] = read(self, data)
+        try:
+            # Set arithmetic in C; values that are lists or objects are unhashable.
+            changed = {key for key, _value in data.items() - before.items()}
+            changed.update(before.keys() - data.keys())
+        except TypeError:
+            changed = {key for key, _read in _STATUS_READERS if data.get(key) != before.get(key)}
+        for key in changed:
+            index = _STATUS_INDEX.get(key)
+            if index is not None:
+                values[index] = _STATUS_READERS[index][1](self, data)
         return values
 
     def grid_status(self, frame: Raw) -> GridStatus:
@@ -513,3 +520,4 @@ _STATUS_READERS: tuple[tuple[str, Callable[[FrameParser, Raw], Any]], ...] = (
     ),
     ("socket_id", lambda p, raw: p.whole_number(raw, "socket_id")),
 )
+_STATUS_INDEX = {key: index for index, (key, _read) in enumerate(_STATUS_READERS)}
