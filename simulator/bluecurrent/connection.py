@@ -50,8 +50,8 @@ class Connection:
                 return
             try:
                 await self._socket.send_str(text)
-            except ConnectionResetError:
-                return  # the client went away while we wrote
+            except ConnectionError:
+                return  # the client went away while we wrote (reset, or lost mid-frame)
 
     async def close(self, code: int | None, message: str = "") -> None:
         """Close with a code, or drop the TCP connection without a close frame (None)."""

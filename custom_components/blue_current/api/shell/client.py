@@ -278,6 +278,8 @@ def _json(body: bytes, what: str) -> object:
         return json.loads(body)
     except ValueError as err:
         raise ShellResponseError(f"The {what} answer is not valid JSON") from err
+    except RecursionError as err:
+        raise ShellResponseError(f"The {what} answer is nested too deeply") from err
 
 
 def _seconds(value: object) -> float | None:
@@ -287,7 +289,7 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, int | float | str):
         try:
             seconds = float(value)
-        except ValueError:
+        except ValueError, OverflowError:  # OverflowError: an integer beyond any float
             return None
         if math.isfinite(seconds) and seconds >= 0:
             return seconds
@@ -313,7 +315,7 @@ def _http_error(endpoint: str, answer: _Answer) -> ShellError:
     """Turn an unsuccessful HTTP answer into the matching error; the body is optional."""
     try:
         payload: object = json.loads(answer.body)
-    except ValueError:
+    except ValueError, RecursionError:
         payload = {}
     code, text = _first_error({str(key).lower(): v for key, v in _mapping(payload).items()})
     status = answer.status
