@@ -171,15 +171,19 @@ async def test_shell_fault_injection_run(
     everything = sorted(t for times in wall.values() for t in times)
     ordered = sorted(simulated)
     lines = [
-        f"Shell fault-injection run: {sum(injected.values())} faults, "
-        f"{sum(healed.values())} recovered",
+        (
+            f"Shell fault-injection run: {sum(injected.values())} faults, "
+            f"{sum(healed.values())} recovered"
+        ),
         *(
             f"  {kind:32} {injected[kind]:3} injected {healed[kind]:3} recovered "
             f"({unavailable_seen[kind]} showed unavailable meanwhile)"
             for kind in sorted(injected)
         ),
-        f"recovery (wall): max {everything[-1] * 1000:.1f} ms, "
-        f"p99 {percentile(everything, 0.99) * 1000:.1f} ms",
+        (
+            f"recovery (wall): max {everything[-1] * 1000:.1f} ms, "
+            f"p99 {percentile(everything, 0.99) * 1000:.1f} ms"
+        ),
         f"recovery (simulated): max {ordered[-1]:.0f} s, p99 {percentile(ordered, 0.99):.0f} s",
     ]
     print("\n" + "\n".join(lines))  # noqa: T201
