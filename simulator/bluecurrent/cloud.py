@@ -46,6 +46,9 @@ class BlueCurrentCloud:
     `leave_second_connection_open` the handshake succeeds instead, and a HELLO while another
     connection holds the account is answered with an ERROR "Already connected"; that socket
     is then left open but never served (no answers, no pushes) until the client closes it.
+
+    Down: with `down` on, every handshake is refused with HTTP 503 (the cloud is away);
+    `handshakes` counts every handshake, refused or not.
     """
 
     def __init__(
@@ -75,9 +78,12 @@ class BlueCurrentCloud:
         self._connections: set[Connection] = set()
         self._unserved: set[Connection] = set()  # open, but told "Already connected"
         self._connection_count = 0
+        self.down = False
+        self.handshakes = 0
         self._stalled = False
         self._told_status: dict[str, Frame] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last_tick = clock()
 
     # Building the world.
 
@@ -107,7 +113,9 @@ class BlueCurrentCloud:
     ) -> ChargePoint:
         """Add a charge point to an account, behind the grid with this label."""
         account = self._accounts[api_token]
-        charge_point = ChargePoint(evse_id=evse_id, clock=self.clock, **fields)
+        charge_point = ChargePoint(
+            evse_id=evse_id, clock=self.clock, overrides=account.schedules, **fields
+        )
         account.charge_points[evse_id] = charge_point
         account.grids.setdefault(grid, Grid()).charge_points.append(charge_point)
         # Clients start from GET_CH_STATUS; a push is due once the state moves from here.
@@ -237,12 +245,21 @@ class BlueCurrentCloud:
     # Time.
 
     async def tick(self, seconds: float) -> None:
-        """Advance the model; push changed CH_STATUS and every grid's GRID_CURRENT."""
+        """Advance the model; push changed CH_STATUS and every grid's GRID_CURRENT.
+
+        The model moves by `seconds` or by as much as the clock moved since the last tick,
+        whichever is more: a tick that covers time the clock did not move (a warm-up before
+        the demo, a test with a clock standing still) moves running sessions' starts back.
+        """
+        now = self.clock()
+        moved = max((now - self._last_tick).total_seconds(), 0.0)
+        ahead = max(seconds - moved, 0.0)
+        self._last_tick = now
         for account in self._accounts.values():
             for charge_point in account.charge_points.values():
                 if self.arrivals:
                     physics.come_and_go(charge_point, seconds, self._rng)
-                physics.advance_charge_point(charge_point, seconds, self._rng)
+                physics.advance_charge_point(charge_point, ahead, self._rng)
             for grid in account.grids.values():
                 physics.advance_grid(grid, seconds, self._rng)
             for charge_point in account.charge_points.values():
@@ -301,6 +318,9 @@ class BlueCurrentCloud:
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.handshakes += 1
+        if self.down:
+            return web.Response(status=503, text="Service unavailable")
         refusal = self._handshake_refusal()
         if refusal is not None:
             return web.Response(status=403, headers={REJECT_HEADER: refusal}, text=refusal)

@@ -184,9 +184,12 @@ async def test_an_oversized_frame_ends_run_with_our_error(
 async def test_a_quiet_healthy_connection_is_not_declared_dead(
     simulator: Simulator, session: aiohttp.ClientSession
 ) -> None:
-    """Pongs come back at once on 127.0.0.1: over 3 s of 0.05 s heartbeats, nothing drops."""
+    """Pongs come back at once on 127.0.0.1: over 3 s of 0.1 s heartbeats, nothing drops.
+
+    Judged by loop timing, as before, the same run dropped the connection 13 times.
+    """
     client = BlueCurrentClient(
-        session, API_TOKEN, url=simulator.bluecurrent_url, heartbeat=0.05, hello_timeout=60
+        session, API_TOKEN, url=simulator.bluecurrent_url, heartbeat=0.1, hello_timeout=60
     )
     drops: list[BlueCurrentError] = []
     deadline = time.monotonic() + 3.0
@@ -199,7 +202,7 @@ async def test_a_quiet_healthy_connection_is_not_declared_dead(
         except BlueCurrentError as err:
             drops.append(err)
     assert drops == []
-    assert client._received >= 10  # pongs to the pings, and the charge-point list
+    assert client._received >= 5  # pongs to the pings (one every other period), and the list
 
 
 async def test_no_charge_point_list_after_hello_ends_run(
@@ -213,7 +216,7 @@ async def test_no_charge_point_list_after_hello_ends_run(
         await asyncio.wait_for(client.run(lambda _: None, client.request_charge_points), 5)
     assert time.monotonic() - started < 2
     assert not client.connected
-    assert cloud.open_connections == 0
+    await wait_for(None, lambda: cloud.open_connections == 0, "the socket to close")
 
 
 async def test_already_connected_on_a_socket_left_open_ends_run(
@@ -240,3 +243,37 @@ async def test_a_served_connection_outlives_the_hello_timeout(
         await asyncio.sleep(0.3)
         assert client.connected
         assert not recorder.task.done()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["00010101 00:00:00", "00010101 00:00:00+01:00", "99991231 23:59:59-01:00"],
+)
+def test_a_moment_that_does_not_exist_in_utc_is_no_timestamp(text: str) -> None:
+    """datetime.min east of Greenwich: Home Assistant's conversion to UTC would overflow."""
+    assert FrameParser().timestamp({"start": text}, "start") is None
+
+
+def test_derived_values_that_overflow_are_unknown() -> None:
+    """Finite readings far beyond reality must not add up to infinity in the power."""
+    status = FrameParser().status(
+        json.loads(
+            f'{{"object": "CH_STATUS", "evse_id": "{EVSE}", "data": {{"actual_v1": 1e300,'
+            ' "actual_v2": 1e308, "actual_v3": 1e308, "actual_p1": 1e300, "actual_p2": 1e308,'
+            ' "actual_p3": 1e308, "max_usage": -1e308}}'
+        )
+    )
+    assert (status.power, status.estimated_power_kw) == (None, None)
+    assert (status.average_voltage, status.average_current) == (None, None)
+    assert status.current_left(smart_charging=False) is None
+
+
+def test_weekdays_as_text_nested_too_deeply_are_unreadable() -> None:
+    """The days of delayed charging may come as text, which is decoded: RecursionError before."""
+    deep = "[" * 100_000 + "]" * 100_000
+    settings = FrameParser().settings(
+        {"delayed_charging": {"value": True, "selected_days": deep, "start_time": "22:00"}}
+    )
+    assert settings.delayed_charging_schedule is not None
+    assert settings.delayed_charging_schedule.days is None
+    assert settings.delayed_charging_schedule.start_time is not None

@@ -205,14 +205,20 @@ async def test_a_late_verdict_for_a_closed_connection_is_dropped(
 
 @pytest.mark.parametrize("error", [ConnectionResetError(), ConnectionError("Connection lost")])
 async def test_a_peer_that_vanishes_mid_write_is_ignored(error: ConnectionError) -> None:
+    """The first failed write marks the peer gone; nothing more is written, nothing raised."""
+
     class Vanishing:
         closed = False
+        writes = 0
 
         async def send_str(self, _text: str) -> None:
+            self.writes += 1
             raise error
 
-    connection = Connection(
-        1, cast("web.Request", None), cast("web.WebSocketResponse", Vanishing())
-    )
+    socket = Vanishing()
+    connection = Connection(1, cast("web.Request", None), cast("web.WebSocketResponse", socket))
+    assert not connection.peer_gone
     await connection.send({"object": "CH_STATUS"})
+    assert connection.peer_gone
     await connection.send("text")
+    assert socket.writes == 1

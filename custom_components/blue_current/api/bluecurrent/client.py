@@ -182,6 +182,10 @@ class BlueCurrentClient:
         reply = await self._exchange_one(
             {"command": "VALIDATE_API_TOKEN", "token": self._api_token}
         )
+        return self._read_validation(reply)
+
+    def _read_validation(self, reply: Frame) -> str:
+        """Keep the session token and customer id of a STATUS_API_TOKEN answer."""
         if reply.get("object") != "STATUS_API_TOKEN":
             raise BlueCurrentProtocolError(f"unexpected answer {excerpt(reply.get('object'))}")
         if not reply.get("success"):
@@ -198,6 +202,10 @@ class BlueCurrentClient:
         if self._session_token is None:
             await self.validate_token()
         reply = await self._exchange_one(self._with_auth({"command": "GET_ACCOUNT"}))
+        return self._read_account(reply)
+
+    def _read_account(self, reply: Frame) -> Account:
+        """The account an ACCOUNT answer describes."""
         login = reply.get("login") if reply.get("object") == "ACCOUNT" else None
         if not isinstance(login, str) or not login or self._customer_id is None:
             raise BlueCurrentProtocolError("account answer lacks a login")
@@ -550,12 +558,7 @@ class BlueCurrentClient:
             raise BlueCurrentCommandTimeoutError(command, evse_id, "no answer in time") from err
         finally:
             self._waiters.discard(command, evse_id, future)
-        error = _reason(reply.get("error"))
-        if error.upper() == "TIMEOUT":
-            raise BlueCurrentCommandTimeoutError(command, evse_id, "the charge point timed out")
-        if error or reply.get("success") is False:
-            raise BlueCurrentCommandRejectedError(command, evse_id, error or "rejected")
-        return reply
+        return _verdict(command, evse_id, reply)
 
     # Requests whose answers arrive as events.
 
@@ -706,6 +709,16 @@ def _decode(data: str | bytes) -> Frame:
     if not isinstance(frame, dict):
         raise BlueCurrentProtocolError("not a JSON object")
     return frame
+
+
+def _verdict(command: str, evse_id: str | None, reply: Frame) -> Frame:
+    """The answer to a command when it is positive; raise when it is negative."""
+    error = _reason(reply.get("error"))
+    if error.upper() == "TIMEOUT":
+        raise BlueCurrentCommandTimeoutError(command, evse_id, "the charge point timed out")
+    if error or reply.get("success") is False:
+        raise BlueCurrentCommandRejectedError(command, evse_id, error or "rejected")
+    return reply
 
 
 def _reason(value: object) -> str:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
+import math
 
 APP_CARD_UID = "BCU-APP"
 """The card uid that starts a session without a charge card (the app's own card)."""
+
+HOME_USE_CARD_UID = "BCU_HOME_USE"
+"""The uid of `plug_and_charge_charge_card` when no card is chosen for plug and charge."""
 
 
 class VehicleStatus(StrEnum):
@@ -94,6 +98,11 @@ class ChargePointSettings:
     plug_and_charge_notification: bool | None = None
     led_intensity: int | None = None
     led_interaction: bool | None = None
+    # Smart charging as the cloud reads it back; on/off and permission are the Settings above.
+    delayed_charging_schedule: DelayedChargingSchedule | None = None
+    price_based_charging_settings: PriceBasedChargingSettings | None = None
+    capacity_tariff: CapacityTariff | None = None
+    plug_and_charge_charge_card: ChargeCard | None = None  # uid HOME_USE_CARD_UID: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +142,10 @@ class ChargePointStatus:
     offline_since: datetime | None = None
     session_started: datetime | None = None
     session_stopped: datetime | None = None
+    boosting: bool | None = None  # a boost releases the smart-charging profile this session
+    # Positive while a smart-charging profile holds the session back (the app's "Scheduled").
+    smart_current_heartbeat_timeout: int | None = None
+    socket_id: int | None = None
 
     @property
     def average_voltage(self) -> float | None:
@@ -154,7 +167,7 @@ class ChargePointStatus:
         )
         if all(v is None or i is None for v, i in pairs):
             return None
-        return round(sum((v or 0.0) * (i or 0.0) for v, i in pairs), 1)
+        return _finite(round(sum((v or 0.0) * (i or 0.0) for v, i in pairs), 1))
 
     @property
     def estimated_power_kw(self) -> float | None:
@@ -162,7 +175,7 @@ class ChargePointStatus:
         current, voltage = self.average_current, self.average_voltage
         if current is None or voltage is None:
             return None
-        return round(current * voltage * 1.732 / 1000, 2)
+        return _finite(round(current * voltage * 1.732 / 1000, 2))
 
     def current_left(self, *, smart_charging: bool) -> float | None:
         """Amperes still available under the limit that applies now."""
@@ -170,7 +183,7 @@ class ChargePointStatus:
         current = self.average_current
         if limit is None or current is None:
             return None
-        return round(limit - current, 1)
+        return _finite(round(limit - current, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +247,43 @@ class OverrideCurrentPlan:
             "overridestopdays": list(self.stop_days),
             "overridevalue": float(self.current),
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelayedChargingSchedule:
+    """The window of delayed charging, as read back from the cloud.
+
+    The cloud sends the window only while the profile is on; while it is off every field
+    is None (so a merge replaces a window that no longer applies).
+    """
+
+    days: tuple[int, ...] | None = None  # ISO weekdays: 1 = Monday ... 7 = Sunday
+    start_time: time | None = None
+    end_time: time | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceBasedChargingSettings:
+    """The settings of price-based charging, as read back (each under either spelling).
+
+    The cloud sends them only while the profile is on; while it is off every field is None.
+    """
+
+    expected_departure_time: time | None = None  # read back as expected_leave_time too
+    current_battery_pct: int | None = None  # or current_battery_percentage
+    minimum_pct: int | None = None  # or minimum_percentage
+    battery_size_kwh: float | None = None
+    expected_kwh: float | None = None  # older backends
+    minimum_kwh: float | None = None  # older backends
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapacityTariff:
+    """The capacity-tariff setting (Belgium) and its limit."""
+
+    enabled: bool
+    writable: bool
+    max_kwh: float | None = None  # the wire's capacitytariffmaxkwh
 
 
 # Events the client delivers to its listener.
@@ -314,4 +364,9 @@ def _mean_of_nonzero(*values: float | None) -> float | None:
     if all(v is None for v in values):
         return None
     loaded = [v for v in values if v]
-    return round(sum(loaded) / len(loaded), 1) if loaded else 0.0
+    return _finite(round(sum(loaded) / len(loaded), 1)) if loaded else 0.0
+
+
+def _finite(value: float) -> float | None:
+    """A derived value, or None when finite inputs (beyond any real reading) overflowed."""
+    return value if math.isfinite(value) else None

@@ -92,13 +92,7 @@ class ShellRechargeClient:
     async def start(self, ema_id: str, evse_id: str) -> str:
         """Ask to start charging with card `ema_id` at `evse_id`; returns the new session id."""
         body = {"evChargeNumber": validate_ema_id(ema_id), "evseId": validate_evse_id(evse_id)}
-        payload = await self._call("POST", "start", body=body)
-        data = _data(payload, "start")
-        first = lower_keys(data[0], "start result") if data else {}
-        session_id = first.get("sessionid")
-        if not isinstance(session_id, str) or not session_id:
-            raise ShellResponseError("The start answer has no sessionId")
-        return session_id
+        return _started_session_id(await self._call("POST", "start", body=body))
 
     async def stop(self, session_id: str) -> None:
         """Ask to stop a session; it becomes `stop-requested` until the operator confirms."""
@@ -120,7 +114,7 @@ class ShellRechargeClient:
         except ShellNotFoundError:
             # The API also says "no sessions" with a 404 ("Session not found").
             return []
-        return [ChargeSession.from_wire(item) for item in _data(payload, "active")]
+        return _sessions(payload, "active")
 
     async def _call(
         self,
@@ -262,6 +256,21 @@ def _read_answer(endpoint: str, answer: _Answer, request_id: str) -> dict[str, o
         code, text = _first_error(payload)
         raise ShellResponseError(f"The API reports {endpoint} as failed: {text}", code=code)
     return payload
+
+
+def _started_session_id(payload: Mapping[str, object]) -> str:
+    """The id of the session a start answer announces."""
+    data = _data(payload, "start")
+    first = lower_keys(data[0], "start result") if data else {}
+    session_id = first.get("sessionid")
+    if not isinstance(session_id, str) or not session_id:
+        raise ShellResponseError("The start answer has no sessionId")
+    return session_id
+
+
+def _sessions(payload: Mapping[str, object], endpoint: str) -> list[ChargeSession]:
+    """The sessions an active answer lists."""
+    return [ChargeSession.from_wire(item) for item in _data(payload, endpoint)]
 
 
 def _data(payload: Mapping[str, object], endpoint: str) -> list[object]:
