@@ -168,7 +168,7 @@ def live_timers(hass: HomeAssistant) -> int:
 
 def backoff_bounds(attempt: int) -> tuple[float, float]:
     """The delays reconnect_delay may choose for an attempt (its documented range)."""
-    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** (attempt + 1))
+    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** min(attempt + 1, 16))
     return max(RECONNECT_MIN_DELAY, ceiling / 2), ceiling
 
 
