@@ -3,6 +3,9 @@ directory that had nothing else, and config entries set up through the config fl
 
 from __future__ import annotations
 
+from custom_components.blue_current.api.shell.models import normalize_ema_id
+from custom_components.blue_current.shell_recharge.entity import card_name
+
 from .conftest import E2E
 from .stack import DOMAIN, SHELL_CARD
 
@@ -33,7 +36,7 @@ def test_the_entries_set_up_from_the_copy_work(e2e: E2E) -> None:
             "BCU100001",
             "BCU100002",
             "GRID-BCU100001",
-            SHELL_CARD,
+            card_name(normalize_ema_id(SHELL_CARD)),
         ]
         states = {s["entity_id"]: s["state"] for s in await stack.api("GET", "/api/states")}
         assert states["sensor.driveway_activity"] == "charging"

@@ -58,6 +58,14 @@ def reconnect_delay(attempt: int) -> float:
     return max(RECONNECT_MIN_DELAY, random.uniform(ceiling / 2, ceiling))
 
 
+def account_label(entry: ConfigEntry) -> str:
+    """How the log names an account: by the end of its entry id, never by its title.
+
+    The title is the account's e-mail address, which must not reach the log.
+    """
+    return f"account {entry.entry_id[-6:]}"
+
+
 def rate_limit_issue_id(entry: ConfigEntry) -> str:
     """The repair issue shown while an account is at its request limit."""
     return f"rate_limited_{entry.entry_id}"
@@ -92,6 +100,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._charge_points_known = False
         self._was_connected = False
         self._fresh_connection = True
+        self._broken: str | None = None  # why the coordinator itself ended the connection
+        self.label = account_label(entry)
 
     @property
     def connected(self) -> bool:
@@ -120,7 +130,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             ) from err
         entry = self.config_entry
         entry.async_create_background_task(
-            self.hass, self._run_connection(), f"{DOMAIN} websocket {entry.title}"
+            self.hass, self._run_connection(), f"{DOMAIN} websocket {self.label}"
         )
         entry.async_on_unload(self.client.disconnect)
         entry.async_on_unload(
@@ -141,7 +151,11 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 ) from None
 
     async def _run_connection(self) -> None:
-        """Connect, and reconnect with backoff, until the entry unloads."""
+        """Connect, and reconnect with backoff, until the entry unloads.
+
+        Whatever ends a connection, it is logged, the entities go unavailable and a new one
+        follows: nothing may end this task but the entry's unload (or a refused token).
+        """
         attempt = 0
         while True:
             try:
@@ -156,16 +170,28 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 await self._sleep_until(err.reset_at)
                 continue
             except BlueCurrentError as err:
-                if self.connected:
-                    attempt = 0
-                self._mark_disconnected(str(err))
-                await self._sleep(reconnect_delay(attempt))
-                attempt += 1
-                continue
-            return  # disconnect() was called: the entry is unloading
+                reason = str(err)
+            except Exception as err:  # noqa: BLE001 (a fault of ours must not end the task unseen)
+                LOGGER.exception("Unexpected error on the connection of %s", self.label)
+                reason = f"unexpected error ({type(err).__name__})"
+            else:
+                if self._broken is None:
+                    return  # disconnect() was called: the entry is unloading
+                reason = self._broken
+            self._broken = None
+            if self.connected:
+                attempt = 0
+            self._mark_disconnected(reason)
+            delay = reconnect_delay(attempt)
+            LOGGER.debug(
+                "%s: connection ended (%s); next attempt in %.1f s", self.label, reason, delay
+            )
+            await self._sleep(delay)
+            attempt += 1
 
     async def _on_open(self) -> None:
         self._fresh_connection = True
+        self._broken = None
         await self.client.request_charge_points()
         if not self.data.cards:
             await self.client.request_charge_cards()
@@ -194,7 +220,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             return
         self.last_update_success = True
         if self._was_connected:
-            LOGGER.info("Connection to Blue Current (%s) is back", self.config_entry.title)
+            LOGGER.info("Connection to Blue Current (%s) is back", self.label)
         self._was_connected = True
         ir.async_delete_issue(self.hass, DOMAIN, rate_limit_issue_id(self.config_entry))
         self.async_update_listeners()
@@ -204,7 +230,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if not self.connected:
             return
         self.last_update_success = False
-        LOGGER.info("Connection to Blue Current (%s) lost: %s", self.config_entry.title, reason)
+        LOGGER.info("Connection to Blue Current (%s) lost: %s", self.label, reason)
         self.async_update_listeners()
 
     def _create_rate_limit_issue(self, reset_at: datetime) -> None:
@@ -223,6 +249,15 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
 
     @callback
     def _handle_event(self, event: Event) -> None:
+        if self._broken is not None:
+            return  # the connection is being ended; the next one starts from scratch
+        try:
+            self._apply(event)
+        except Exception as err:  # noqa: BLE001 (what we know may be off: start over)
+            LOGGER.exception("Could not take an update from Blue Current for %s", self.label)
+            self._end_connection(f"an update could not be taken ({type(err).__name__})")
+
+    def _apply(self, event: Event) -> None:
         change = self.data.apply(event)
         if isinstance(event, StatusEvent):
             self._on_status(event.status.evse_id)
@@ -233,10 +268,17 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if change.removed:
             self._remove_devices(change.removed)
         self.key_listeners.notify(change)
-        if change.added:
+        if change.added or change.removed:
             self.structure_listeners.notify()
         if change.everyone:
             self.async_update_listeners()
+
+    def _end_connection(self, reason: str) -> None:
+        """Close the connection; _run_connection reports `reason` and reconnects."""
+        self._broken = reason
+        self.config_entry.async_create_background_task(
+            self.hass, self.client.disconnect(), f"{DOMAIN} end connection {self.label}"
+        )
 
     def _on_status(self, evse_id: str) -> None:
         if evse_id not in self.data.charge_points:
@@ -291,6 +333,11 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         registry = dr.async_get(self.hass)
         for evse_id in evse_ids:
             self._last_status_at.pop(evse_id, None)
+            self._grid_asked.discard(evse_id)  # when it comes back, its grid is asked again
+            if evse_id in self._awaiting_status:
+                self._awaiting_status.discard(evse_id)
+                if not self._awaiting_status:
+                    self._ready.set()
             device = registry.async_get_device_by_identifier(
                 (DOMAIN, evse_id), self.config_entry.entry_id
             )

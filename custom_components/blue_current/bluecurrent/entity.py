@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..api.bluecurrent import ChargePointStatus, GridStatus
-from ..const import DOMAIN, PORTAL_URL
+from ..const import DOMAIN, LOGGER, PORTAL_URL
 from ..entity import WritesOnlyChanges
 from ..entry import AccountConfigEntry
 from .coordinator import BlueCurrentCoordinator
@@ -61,6 +61,7 @@ class AccountEntity(WritesOnlyChanges, CoordinatorEntity[BlueCurrentCoordinator]
     """An entity that follows one charge point or grid of the account."""
 
     _attr_has_entity_name = True
+    _refused = False  # the last state was refused by Home Assistant (logged once)
 
     def __init__(
         self,
@@ -74,6 +75,22 @@ class AccountEntity(WritesOnlyChanges, CoordinatorEntity[BlueCurrentCoordinator]
         self.entity_description = description
         self._key = key
         self._status_fields = status_fields
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Show the new state; a value Home Assistant refuses stops only this entity.
+
+        The other entities woken by the same push still show theirs: the exception does not
+        travel back into the coordinator's loop over its listeners.
+        """
+        try:
+            super()._handle_coordinator_update()
+        except Exception:  # noqa: BLE001 (any refusal; it is logged with its cause)
+            if not self._refused:
+                LOGGER.exception("%s could not show its new state", self.entity_id)
+            self._refused = True
+        else:
+            self._refused = False
 
     async def async_added_to_hass(self) -> None:
         """Listen to the pushes for this entity's charge point or grid."""
@@ -164,21 +181,27 @@ def async_add_as_they_appear(
     per_charge_point: Callable[[str], Iterable[Entity]] | None = None,
     per_grid: Callable[[str], Iterable[Entity]] | None = None,
 ) -> None:
-    """Add a platform's entities for every charge point and grid, now and as more appear."""
+    """Add a platform's entities for every charge point and grid, now and as more appear.
+
+    A charge point that leaves the account is forgotten here too (its device, and so its
+    entities, are removed), so that it gets its entities again when it comes back.
+    """
     coordinator = entry.runtime_data
-    known: set[str] = set()
+    known: dict[str, set[str]] = {"charge points": set(), "grids": set()}
 
     @callback
     def add_new() -> None:
         entities: list[Entity] = []
-        for ids, build in (
-            (coordinator.data.charge_points.keys(), per_charge_point),
-            (coordinator.data.grids.keys(), per_grid),
+        for kind, ids, build in (
+            ("charge points", coordinator.data.charge_points.keys(), per_charge_point),
+            ("grids", coordinator.data.grids.keys(), per_grid),
         ):
             if build is None:
                 continue
-            for new_id in ids - known:
-                known.add(new_id)
+            seen = known[kind]
+            seen.intersection_update(ids)  # forget those that left
+            for new_id in ids - seen:
+                seen.add(new_id)
                 entities.extend(build(new_id))
         if entities:
             async_add_entities(entities)

@@ -92,8 +92,8 @@ class AccountData:
                 return self._apply_grid_current(event)
             case GridStatusEvent(grid=grid, evse_id=evse_id):
                 return self._apply_grid_status(grid, evse_id)
-            case ChargePointsEvent(charge_points=listed):
-                return self._apply_charge_points(listed)
+            case ChargePointsEvent(charge_points=listed, unreadable=unreadable):
+                return self._apply_charge_points(listed, complete=not unreadable)
             case ChargeCardsEvent(cards=cards):
                 if cards == self.cards:
                     return NOTHING
@@ -160,9 +160,14 @@ class AccountData:
             return Change(keys={grid.grid_id: EVERYTHING})
         return Change(added=frozenset({grid.grid_id}))
 
-    def _apply_charge_points(self, listed: tuple[ChargePoint, ...]) -> Change:
+    def _apply_charge_points(self, listed: tuple[ChargePoint, ...], *, complete: bool) -> Change:
+        """Take the listed charge points; drop those missing only from a complete list.
+
+        A list with unreadable entries says nothing about the charge points it lacks: they
+        may be among the unreadable ones, so they stay.
+        """
         previous = self.charge_points
-        updated: dict[str, ChargePointData] = {}
+        updated: dict[str, ChargePointData] = {} if complete else dict(previous)
         for info in listed:
             old = previous.get(info.evse_id)
             if old is None:

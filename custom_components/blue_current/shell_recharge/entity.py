@@ -14,8 +14,17 @@ SHELL_MANUFACTURER = "Shell Recharge"
 SHELL_MODEL = "Charge card"
 
 
+def card_name(card_id: str) -> str:
+    """The card's device name: the end of its number only, as on a bank statement.
+
+    The whole EMA-ID stays in the config entry; the device registry, entity ids and logs
+    that Home Assistant derives from the device name never carry it.
+    """
+    return f"Shell Recharge card {card_id[-5:]}"
+
+
 class ShellCardEntity(WritesOnlyChanges, CoordinatorEntity[ShellCoordinator]):
-    """An entity of a card; the card is named by its compact EMA-ID (upper case, no hyphens)."""
+    """An entity of a card, identified by its compact EMA-ID, named by the end of it."""
 
     _attr_has_entity_name = True
 
@@ -26,9 +35,8 @@ class ShellCardEntity(WritesOnlyChanges, CoordinatorEntity[ShellCoordinator]):
         self._attr_unique_id = f"{description.key}_{coordinator.card_id}"
         self._attr_device_info = DeviceInfo(
             identifiers={(DOMAIN, coordinator.card_id)},
-            name=coordinator.config_entry.title,
+            name=card_name(coordinator.card_id),
             manufacturer=SHELL_MANUFACTURER,
             model=SHELL_MODEL,
-            serial_number=coordinator.ema_id,
             entry_type=DeviceEntryType.SERVICE,
         )

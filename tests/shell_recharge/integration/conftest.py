@@ -77,7 +77,7 @@ def entity_id(key: str, platform: str = "sensor") -> str:
         "start_session": "start_session",
         "stop_session": "stop_session",
     }
-    return f"{platform}.shell_recharge_nl_tnm_c00122045_k_{names[key]}"
+    return f"{platform}.shell_recharge_card_2045k_{names[key]}"
 
 
 def card_data(server_url: str, ema_id: str = EMA_ID) -> dict[str, str]:

@@ -11,7 +11,7 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
 
-from .conftest import CARD_ID, EMA_ID, EVSE_ID, START_DELAY, TITLE, move_time
+from .conftest import CARD_ID, EMA_ID, EVSE_ID, START_DELAY, move_time
 
 UNIQUE_IDS = {
     Platform.SENSOR: [
@@ -61,11 +61,13 @@ def check_unique_ids_and_device(
         (DOMAIN, CARD_ID), setup_shell.entry_id
     )
     assert device is not None
+    # Named by the end of the card's number only: the EMA-ID stays in the config entry.
     assert (device.name, device.manufacturer, device.model) == (
-        TITLE,
+        "Shell Recharge card 2045K",
         "Shell Recharge",
         "Charge card",
     )
-    assert device.serial_number == EMA_ID
+    assert device.serial_number is None
+    assert EMA_ID not in str(device)
     assert device.entry_type is dr.DeviceEntryType.SERVICE
     assert {e.device_id for e in entries} == {device.id}

@@ -559,7 +559,7 @@ async def test_reconfigure_corrects_a_wrong_check_character(
 async def test_options_set_and_clear_the_default_evse(
     hass: HomeAssistant, setup_shell: MockConfigEntry
 ) -> None:
-    start_button = "button.shell_recharge_nl_tnm_c00122045_k_start_session"
+    start_button = "button.shell_recharge_card_2045k_start_session"
     hass.config_entries.async_update_entry(setup_shell, options={})
     await hass.config_entries.async_reload(setup_shell.entry_id)
     await hass.async_block_till_done()

@@ -432,8 +432,9 @@ class BlueCurrentClient:
                 return SettingsEvent(evse_id, parser.settings(data))
             case "CHARGE_POINTS":
                 entries = _list(frame.get("data"), "CHARGE_POINTS data")
-                points = (parser.charge_point(entry) for entry in entries)
-                return ChargePointsEvent(tuple(p for p in points if p is not None))
+                points = [parser.charge_point(entry) for entry in entries]
+                readable = tuple(p for p in points if p is not None)
+                return ChargePointsEvent(readable, unreadable=len(points) - len(readable))
             case "CHARGE_CARDS":
                 entries = _list(frame.get("cards", frame.get("data")), "CHARGE_CARDS cards")
                 cards = (parser.card(entry) for entry in entries)

@@ -291,9 +291,15 @@ class CapacityTariff:
 
 @dataclass(frozen=True, slots=True)
 class ChargePointsEvent:
-    """The full list of charge points of the account."""
+    """The full list of charge points of the account.
+
+    unreadable: entries of the list that could not be read (no evse_id, not an object).
+    When it is not 0 the list is incomplete: a charge point missing from it may still be
+    on the account.
+    """
 
     charge_points: tuple[ChargePoint, ...]
+    unreadable: int = 0
 
 
 @dataclass(frozen=True, slots=True)
