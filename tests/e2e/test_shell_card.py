@@ -15,6 +15,8 @@ from typing import Any
 
 from playwright.async_api import Page, expect
 
+from custom_components.blue_current.api.shell import normalize_ema_id
+from custom_components.blue_current.shell_recharge.entity import card_name
 from simulator.shell import SimSession, State
 
 from .conftest import E2E
@@ -61,7 +63,9 @@ def test_card_page_shows_the_public_session(e2e: E2E) -> None:
 
     async def check() -> None:
         page = await _card_page(e2e)
-        await expect(page.get_by_text(f"Serial number: {SHELL_CARD}")).to_be_visible()
+        # The device is named by the card number's last characters, never the whole number.
+        await expect(page.get_by_text(card_name(normalize_ema_id(SHELL_CARD)))).to_be_visible()
+        await expect(page.get_by_text(SHELL_CARD)).to_have_count(0)
         assert await shown(page, "Session status") == _status(stack.shell_session()) == "Started"
         assert await shown(page, "Session EVSE") == session.evse_id
         assert await shown(page, "Active sessions") == str(len(await stack.shell_active())) == "1"
