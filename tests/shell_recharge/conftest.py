@@ -44,7 +44,7 @@ def clock() -> FakeClock:
 
 
 @pytest.fixture
-def cloud(clock: FakeClock) -> ShellCloud:
+def shell_cloud(clock: FakeClock) -> ShellCloud:
     return ShellCloud(
         client_id=CLIENT_ID,
         client_secret=CLIENT_SECRET,
@@ -58,13 +58,13 @@ def cloud(clock: FakeClock) -> ShellCloud:
 
 
 @pytest.fixture
-async def base_url(cloud: ShellCloud, socket_enabled: None) -> AsyncIterator[str]:
+async def base_url(shell_cloud: ShellCloud, socket_enabled: None) -> AsyncIterator[str]:
     """Serve the cloud the way a host would: on its own app, on a free loopback port.
 
     `socket_enabled` lifts Home Assistant's socket ban; connections stay limited to 127.0.0.1.
     """
     app = web.Application()
-    cloud.install(app)
+    shell_cloud.install(app)
     runner = web.AppRunner(app, shutdown_timeout=1.0)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

@@ -18,11 +18,11 @@ EMAIL = "driver@example.com"
 
 
 @pytest.fixture
-def cloud() -> BlueCurrentCloud:
+def bc_cloud() -> BlueCurrentCloud:
     """One account with three charge points on two grids and two cards."""
-    cloud = BlueCurrentCloud(seed=3)
+    bc_cloud = BlueCurrentCloud(seed=3)
     populate(
-        cloud,
+        bc_cloud,
         api_token=API_TOKEN,
         customer_id=CUSTOMER_ID,
         email=EMAIL,
@@ -30,13 +30,13 @@ def cloud() -> BlueCurrentCloud:
         grids=2,
         seed=3,
     )
-    return cloud
+    return bc_cloud
 
 
 @pytest.fixture
-async def simulator(cloud: BlueCurrentCloud, socket_enabled: None) -> AsyncIterator[Simulator]:
+async def simulator(bc_cloud: BlueCurrentCloud, socket_enabled: None) -> AsyncIterator[Simulator]:
     """The simulator on a free port."""
-    async with Simulator(bluecurrent=cloud) as simulator:
+    async with Simulator(bluecurrent=bc_cloud) as simulator:
         yield simulator
 
 

@@ -33,7 +33,7 @@ class Recorder:
 async def running(
     client: BlueCurrentClient,
     on_open: Callable[[], Awaitable[None]] | None = None,
-    cloud: BlueCurrentCloud | None = None,
+    bc_cloud: BlueCurrentCloud | None = None,
 ) -> AsyncIterator[Recorder]:
     """Run the client's main connection for the duration of the block.
 
@@ -42,8 +42,8 @@ async def running(
     events: list[Event] = []
     recorder = Recorder(asyncio.create_task(client.run(events.append, on_open)), events)
     await wait_for(None, lambda: client.connected or recorder.task.done())
-    if cloud is not None:
-        await wait_for(None, lambda: cloud.main_connections > 0)
+    if bc_cloud is not None:
+        await wait_for(None, lambda: bc_cloud.main_connections > 0)
     try:
         yield recorder
     finally:
@@ -52,6 +52,6 @@ async def running(
             await asyncio.wait_for(recorder.task, 3)
 
 
-def commands(cloud: BlueCurrentCloud) -> list[str | None]:
+def commands(bc_cloud: BlueCurrentCloud) -> list[str | None]:
     """The commands the cloud received, in order."""
-    return [frame.command for frame in cloud.received]
+    return [frame.command for frame in bc_cloud.received]

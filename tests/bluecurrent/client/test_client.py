@@ -48,20 +48,20 @@ from .running import commands, running
 EVSE = "BCU100001"
 
 
-async def test_validate_and_account(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> None:
+async def test_validate_and_account(client: BlueCurrentClient, bc_cloud: BlueCurrentCloud) -> None:
     assert await client.validate_token() == CUSTOMER_ID
     assert client.customer_id == CUSTOMER_ID
     account = await client.get_account()
     assert (account.customer_id, account.email) == (CUSTOMER_ID, EMAIL)
-    assert commands(cloud) == ["VALIDATE_API_TOKEN", "GET_ACCOUNT"]
+    assert commands(bc_cloud) == ["VALIDATE_API_TOKEN", "GET_ACCOUNT"]
     assert API_TOKEN not in repr(client)
 
 
 async def test_get_account_validates_first(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
     assert (await client.get_account()).email == EMAIL
-    assert commands(cloud) == ["VALIDATE_API_TOKEN", "GET_ACCOUNT"]
+    assert commands(bc_cloud) == ["VALIDATE_API_TOKEN", "GET_ACCOUNT"]
 
 
 async def test_invalid_token(simulator: Simulator, session: aiohttp.ClientSession) -> None:
@@ -74,7 +74,7 @@ async def test_invalid_token(simulator: Simulator, session: aiohttp.ClientSessio
 
 
 async def test_main_connection_delivers_everything(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
     async def on_open() -> None:
         await client.request_charge_points()
@@ -107,29 +107,29 @@ async def test_main_connection_delivers_everything(
         grids = {event.evse_id: event.grid.grid_id for event in recorder.of(GridStatusEvent)}
         assert grids["BCU100001"] == grids["BCU100002"] != grids["BCU100003"]
         # A grid push names a charge point of the grid.
-        await cloud.push_grid_current(grids["BCU100003"])
+        await bc_cloud.push_grid_current(grids["BCU100003"])
         pushed = await recorder.next_of(GridCurrentEvent)
         assert pushed.evse_id == "BCU100003"
-    assert commands(cloud)[:3] == ["VALIDATE_API_TOKEN", "HELLO", "GET_CHARGE_POINTS"]
-    hello = next(f.message for f in cloud.received if f.command == "HELLO")
+    assert commands(bc_cloud)[:3] == ["VALIDATE_API_TOKEN", "HELLO", "GET_CHARGE_POINTS"]
+    hello = next(f.message for f in bc_cloud.received if f.command == "HELLO")
     assert hello is not None
     assert hello["header"] == "homeassistant"
     assert hello["Authorization"].startswith("Token ")
 
 
 async def test_settings_commands_confirm_and_report(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
     async with running(client) as recorder:
         await client.set_plug_and_charge(EVSE, True)
-        assert cloud.charge_point(EVSE).plug_and_charge is True
+        assert bc_cloud.charge_point(EVSE).plug_and_charge is True
         confirmed = await recorder.next_of(SettingsEvent)
         assert confirmed.settings.plug_and_charge is not None
         assert confirmed.settings.plug_and_charge.value is True
         await client.set_linked_charge_cards_only(EVSE, True)
         # Inverted on the wire: linked cards only = no public charging.
-        assert cloud.charge_point(EVSE).public_charging is False
-        sent = [f.message for f in cloud.received if f.command == "SET_PUBLIC_CHARGING"]
+        assert bc_cloud.charge_point(EVSE).public_charging is False
+        sent = [f.message for f in bc_cloud.received if f.command == "SET_PUBLIC_CHARGING"]
         assert sent[-1] is not None
         assert sent[-1]["value"] is False
         await wait_for(
@@ -142,31 +142,33 @@ async def test_settings_commands_confirm_and_report(
         )
 
 
-async def test_actions(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> None:
-    card = cloud.account(API_TOKEN).cards[0]
-    cloud.charge_point(EVSE).plug_in()
+async def test_actions(client: BlueCurrentClient, bc_cloud: BlueCurrentCloud) -> None:
+    card = bc_cloud.account(API_TOKEN).cards[0]
+    bc_cloud.charge_point(EVSE).plug_in()
     async with running(client) as recorder:
         await client.block(EVSE, True)
-        assert cloud.charge_point(EVSE).blocked
+        assert bc_cloud.charge_point(EVSE).blocked
         await client.block(EVSE, False)
-        assert not cloud.charge_point(EVSE).blocked
+        assert not bc_cloud.charge_point(EVSE).blocked
         await client.start_session(EVSE, card.uid)
-        assert cloud.charge_point(EVSE).session_card == card.uid
+        assert bc_cloud.charge_point(EVSE).session_card == card.uid
         await wait_for(
             None, lambda: any(e.status.activity == "charging" for e in recorder.of(StatusEvent))
         )
         await client.stop_session(EVSE)
-        assert not cloud.charge_point(EVSE).charging
+        assert not bc_cloud.charge_point(EVSE).charging
         await client.reset(EVSE)
         await client.reboot(EVSE)
-        assert cloud.charge_point(EVSE).resets == 1
-        assert cloud.charge_point(EVSE).reboots == 1
+        assert bc_cloud.charge_point(EVSE).resets == 1
+        assert bc_cloud.charge_point(EVSE).reboots == 1
         await client.start_session(EVSE)  # the app card
-        assert cloud.charge_point(EVSE).session_card == "BCU-APP"
+        assert bc_cloud.charge_point(EVSE).session_card == "BCU-APP"
 
 
-async def test_smart_charging_commands(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE).start_charging()  # boosts need a session
+async def test_smart_charging_commands(
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
+) -> None:
+    bc_cloud.charge_point(EVSE).start_charging()  # boosts need a session
     async with running(client):
         await client.set_delayed_charging(EVSE, True)
         await client.set_delayed_charging_schedule(EVSE, [1, 2, 3], "22:00", "06:00")
@@ -177,7 +179,7 @@ async def test_smart_charging_commands(client: BlueCurrentClient, cloud: BlueCur
             EVSE, expected_departure_time="07:30", battery_size_kwh=60
         )
         await client.override_price_based_charging_profile(EVSE, True)
-    sent = {f.command: f.message for f in cloud.received}
+    sent = {f.command: f.message for f in bc_cloud.received}
     schedule = sent["SAVE_SCHEDULE_DELAYED_CHARGING"]
     assert schedule is not None
     assert schedule["days"] == "[1,2,3]"
@@ -185,14 +187,14 @@ async def test_smart_charging_commands(client: BlueCurrentClient, cloud: BlueCur
     assert patch is not None
     assert "current_battery_pct" not in patch
     assert patch["battery_size_kwh"] == 60
-    point = cloud.charge_point(EVSE)
+    point = bc_cloud.charge_point(EVSE)
     assert (point.delayed.enabled, point.price_based.enabled) == (False, True)
     assert point.delayed.days == [1, 2, 3]
     assert point.boosting
 
 
 async def test_override_current_schedules(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
     plan = OverrideCurrentPlan(
         charge_points=(EVSE,),
@@ -236,18 +238,18 @@ async def test_override_current_schedules(
 )
 async def test_negative_verdicts(
     client: BlueCurrentClient,
-    cloud: BlueCurrentCloud,
+    bc_cloud: BlueCurrentCloud,
     outcome: Outcome,
     error: type[BlueCurrentCommandError],
 ) -> None:
-    cloud.set_verdict("REBOOT", outcome, delay=0.05)
+    bc_cloud.set_verdict("REBOOT", outcome, delay=0.05)
     async with running(client):
         with pytest.raises(error) as caught:
             await client.reboot(EVSE)
         assert caught.value.evse_id == EVSE
-        assert cloud.charge_point(EVSE).reboots == 0
+        assert bc_cloud.charge_point(EVSE).reboots == 0
         # The connection is still good for the next command.
-        cloud.set_verdict("REBOOT", Outcome.ACCEPTED)
+        bc_cloud.set_verdict("REBOOT", Outcome.ACCEPTED)
         await client.reboot(EVSE)
 
 
@@ -257,8 +259,10 @@ async def test_stop_without_session_is_rejected(client: BlueCurrentClient) -> No
             await client.stop_session(EVSE)
 
 
-async def test_unknown_card_is_rejected(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE).plug_in()
+async def test_unknown_card_is_rejected(
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
+) -> None:
+    bc_cloud.charge_point(EVSE).plug_in()
     async with running(client):
         with pytest.raises(BlueCurrentCommandRejectedError):
             await client.start_session(EVSE, "NOT-A-CARD")
@@ -276,13 +280,13 @@ async def test_no_call_blocks_while_disconnected(client: BlueCurrentClient) -> N
 
 
 async def test_pending_command_fails_when_connection_drops(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.set_verdict("REBOOT", Outcome.SILENT)
+    bc_cloud.set_verdict("REBOOT", Outcome.SILENT)
     async with running(client) as recorder:
         pending = asyncio.create_task(client.reboot(EVSE))
-        await wait_for(None, lambda: "REBOOT" in commands(cloud))
-        await cloud.close_connections(1011)
+        await wait_for(None, lambda: "REBOOT" in commands(bc_cloud))
+        await bc_cloud.close_connections(1011)
         with pytest.raises(BlueCurrentNotConnectedError):
             await pending
         with pytest.raises(BlueCurrentConnectionError):
@@ -300,25 +304,25 @@ async def test_pending_command_fails_when_connection_drops(
 )
 async def test_server_ends_the_connection(
     client: BlueCurrentClient,
-    cloud: BlueCurrentCloud,
+    bc_cloud: BlueCurrentCloud,
     code: int | None,
     error: type[Exception],
 ) -> None:
     async with running(client) as recorder:
-        await cloud.close_connections(code)
+        await bc_cloud.close_connections(code)
         with pytest.raises(error):
             await recorder.task
         assert not client.connected
 
 
 async def test_rate_limit_in_all_three_forms(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     now = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
     client = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url, now=lambda: now)
     # ERROR 42 on a live connection.
-    cloud.limit_signal = LimitSignal.ERROR
-    cloud.budget.budget = cloud.requests_used(API_TOKEN) + 3
+    bc_cloud.limit_signal = LimitSignal.ERROR
+    bc_cloud.budget.budget = bc_cloud.requests_used(API_TOKEN) + 3
     async with running(client) as recorder:
         await client.request_charge_points()  # within budget
         await client.request_charge_points()  # over it
@@ -333,10 +337,10 @@ async def test_rate_limit_in_all_three_forms(
 
 
 async def test_rate_limit_close_4001_from_budget(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.limit_signal = LimitSignal.CLOSE
-    cloud.budget.budget = cloud.requests_used(API_TOKEN) + 3
+    bc_cloud.limit_signal = LimitSignal.CLOSE
+    bc_cloud.budget.budget = bc_cloud.requests_used(API_TOKEN) + 3
     async with running(client) as recorder:
         await client.request_charge_points()
         await client.request_charge_points()
@@ -345,23 +349,23 @@ async def test_rate_limit_close_4001_from_budget(
 
 
 async def test_already_connected(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.reject_second_connection = True
+    bc_cloud.reject_second_connection = True
     first = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url)
     second = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url)
     await second.validate_token()
     async with running(first):
-        await wait_for(None, lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: bc_cloud.main_connections == 1)
         with pytest.raises(BlueCurrentAlreadyConnectedError):
             await second.run(lambda _: None)
 
 
 async def test_malformed_frames_do_not_end_the_connection(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.WARNING)
-    async with running(client, cloud=cloud) as recorder:
+    async with running(client, bc_cloud=bc_cloud) as recorder:
         for bad in (
             "not json",
             "[1, 2]",
@@ -372,8 +376,8 @@ async def test_malformed_frames_do_not_end_the_connection(
             {"object": "ERROR", "error": 9, "message": "Unknown error"},
             {"object": "CH_STATUS", "evse_id": EVSE, "data": {"vehicle_status": "Z"}},
         ):
-            await cloud.push_raw(bad)
-        await cloud.push_status(EVSE)
+            await bc_cloud.push_raw(bad)
+        await bc_cloud.push_status(EVSE)
         await wait_for(None, lambda: len(recorder.of(StatusEvent)) == 2)
         assert client.connected
         assert recorder.of(StatusEvent)[0].status.vehicle_status is None
@@ -382,32 +386,32 @@ async def test_malformed_frames_do_not_end_the_connection(
 
 
 async def test_error_frame_fails_the_pending_command(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.set_verdict("SOFT_RESET", Outcome.SILENT)
+    bc_cloud.set_verdict("SOFT_RESET", Outcome.SILENT)
     async with running(client):
         pending = asyncio.create_task(client.reset(EVSE))
-        await wait_for(None, lambda: "SOFT_RESET" in commands(cloud))
-        await cloud.push_raw({"object": "ERROR", "error": 2, "message": "Not authorized"})
+        await wait_for(None, lambda: "SOFT_RESET" in commands(bc_cloud))
+        await bc_cloud.push_raw({"object": "ERROR", "error": 2, "message": "Not authorized"})
         with pytest.raises(BlueCurrentCommandRejectedError, match="Not authorized"):
             await pending
 
 
 async def test_expired_session_token_revalidates(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
-    async with running(client, cloud=cloud) as recorder:
-        await cloud.push_raw({"object": "ERROR", "error": 1, "message": "Invalid Auth Token"})
+    async with running(client, bc_cloud=bc_cloud) as recorder:
+        await bc_cloud.push_raw({"object": "ERROR", "error": 1, "message": "Invalid Auth Token"})
         with pytest.raises(BlueCurrentSessionExpiredError):
             await recorder.task
-    validations = commands(cloud).count("VALIDATE_API_TOKEN")
+    validations = commands(bc_cloud).count("VALIDATE_API_TOKEN")
     async with running(client):
         assert client.connected
-    assert commands(cloud).count("VALIDATE_API_TOKEN") == validations + 1
+    assert commands(bc_cloud).count("VALIDATE_API_TOKEN") == validations + 1
 
 
 async def test_listener_errors_are_contained(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
 ) -> None:
     seen: list[Event] = []
 
@@ -416,9 +420,9 @@ async def test_listener_errors_are_contained(
         raise RuntimeError("bug in the listener")
 
     task = asyncio.create_task(client.run(listener))
-    await wait_for(None, lambda: cloud.main_connections > 0)
-    await cloud.push_status(EVSE)
-    await cloud.push_status(EVSE)
+    await wait_for(None, lambda: bc_cloud.main_connections > 0)
+    await bc_cloud.push_status(EVSE)
+    await bc_cloud.push_status(EVSE)
     await wait_for(None, lambda: len(seen) == 2)
     assert client.connected
     await client.disconnect()
@@ -433,12 +437,12 @@ def _closed_port() -> int:
 
 
 async def test_unreachable_and_stalled_cloud(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     nowhere = BlueCurrentClient(session, API_TOKEN, url=f"ws://127.0.0.1:{_closed_port()}/haserver")
     with pytest.raises(BlueCurrentConnectionError):
         await nowhere.validate_token()
-    cloud.stall()
+    bc_cloud.stall()
     stalled = BlueCurrentClient(
         session, API_TOKEN, url=simulator.bluecurrent_url, connect_timeout=0.2
     )

@@ -57,8 +57,8 @@ LEAF_TYPES = (type(None), str, int, float, bool, datetime, time)  # the fields o
 def _templates() -> list[Json]:
     """One real frame of every kind the client reads, as the simulator writes them."""
     clock = ManualClock(datetime(2025, 3, 30, 0, 30, tzinfo=UTC))  # the same frames every run
-    cloud = BlueCurrentCloud(clock=clock, seed=1)
-    account = populate(cloud, api_token="fuzz", customer_id="42", charge_points=2, seed=1)
+    bc_cloud = BlueCurrentCloud(clock=clock, seed=1)
+    account = populate(bc_cloud, api_token="fuzz", customer_id="42", charge_points=2, seed=1)
     charge_point = account.charge_points[EVSE]
     # Smart charging on: its settings are only in the frames while a profile is on.
     charge_point.delayed.enabled = True
@@ -238,7 +238,7 @@ async def test_every_frame_is_read_or_refused_with_our_error(
 
 
 async def test_fuzzed_frames_through_a_live_socket(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     """500 fuzzed frames pushed by the simulator: the client goes on or ends with our error."""
     sample: list[str] = []
@@ -265,9 +265,11 @@ async def test_fuzzed_frames_through_a_live_socket(
     for number, text in enumerate(sample):
         if task is None or task.done():
             task = await _start(client, listener, events)
-        await cloud.push_raw(text)
+        await bc_cloud.push_raw(text)
         sentinel = f"SENTINEL{number}"
-        await cloud.push_raw({"object": "GRID_CURRENT", "evse_id": sentinel, "grid_actual_p1": 1})
+        await bc_cloud.push_raw(
+            {"object": "GRID_CURRENT", "evse_id": sentinel, "grid_actual_p1": 1}
+        )
         async with asyncio.timeout(5):
             while not task.done() and not _delivered(events, sentinel):
                 await asyncio.sleep(0.001)

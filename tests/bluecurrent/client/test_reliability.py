@@ -76,11 +76,11 @@ def _led_text(literal: str) -> str:
     ],
 )
 async def test_a_frame_never_ends_the_receive_task(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, text: str
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, text: str
 ) -> None:
-    async with running(client, cloud=cloud) as recorder:
-        await cloud.push_raw(text)
-        await cloud.push_status(EVSE)
+    async with running(client, bc_cloud=bc_cloud) as recorder:
+        await bc_cloud.push_raw(text)
+        await bc_cloud.push_status(EVSE)
         await wait_for(
             None,
             lambda: (
@@ -100,7 +100,7 @@ async def test_a_frame_never_ends_the_receive_task(
 
 
 async def test_a_frame_that_cannot_be_handled_ends_run_with_our_error(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, monkeypatch: pytest.MonkeyPatch
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Defence in depth: a failure nobody foresaw ends the connection visibly, never silently."""
 
@@ -108,8 +108,8 @@ async def test_a_frame_that_cannot_be_handled_ends_run_with_our_error(
         raise ZeroDivisionError  # stands for a parser bug not known yet
 
     monkeypatch.setattr(FrameParser, "status", broken)
-    async with running(client, cloud=cloud) as recorder:
-        await cloud.push_status(EVSE)
+    async with running(client, bc_cloud=bc_cloud) as recorder:
+        await bc_cloud.push_status(EVSE)
         with pytest.raises(BlueCurrentProtocolError, match="ZeroDivisionError") as caught:
             await asyncio.wait_for(recorder.task, 3)
     assert isinstance(caught.value.__cause__, ZeroDivisionError)
@@ -152,17 +152,17 @@ def test_a_long_text_is_no_timestamp_and_is_not_kept() -> None:
 
 
 async def test_logged_frame_text_is_capped(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG, "custom_components.blue_current.api")
     big = "x" * 500_000
     status = {"object": "CH_STATUS", "evse_id": EVSE}
-    async with running(client, cloud=cloud) as recorder:
-        await cloud.push_raw({**status, "data": {"actual_kwh": big, "activity": [big] * 3}})
-        await cloud.push_raw({"object": big, "data": {}})
-        await cloud.push_raw({"object": "CHARGE_POINTS", "data": big})
-        await cloud.push_raw({"object": "ERROR", "error": 9, "message": big})
-        await cloud.push_status(EVSE)
+    async with running(client, bc_cloud=bc_cloud) as recorder:
+        await bc_cloud.push_raw({**status, "data": {"actual_kwh": big, "activity": [big] * 3}})
+        await bc_cloud.push_raw({"object": big, "data": {}})
+        await bc_cloud.push_raw({"object": "CHARGE_POINTS", "data": big})
+        await bc_cloud.push_raw({"object": "ERROR", "error": 9, "message": big})
+        await bc_cloud.push_status(EVSE)
         await wait_for(None, lambda: len(recorder.of(StatusEvent)) == 2)
     messages = [r.getMessage() for r in caplog.records]
     assert any("not a number" in m for m in messages)
@@ -172,11 +172,11 @@ async def test_logged_frame_text_is_capped(
 
 
 async def test_an_oversized_frame_ends_run_with_our_error(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud
 ) -> None:
     """Beyond aiohttp's 4 MB limit a frame cannot even be received: reconnect."""
-    async with running(client, cloud=cloud) as recorder:
-        await cloud.push_raw({"object": "CH_STATUS", "evse_id": EVSE, "data": "x" * 5_000_000})
+    async with running(client, bc_cloud=bc_cloud) as recorder:
+        await bc_cloud.push_raw({"object": "CH_STATUS", "evse_id": EVSE, "data": "x" * 5_000_000})
         with pytest.raises(BlueCurrentConnectionError):
             await asyncio.wait_for(recorder.task, 3)
 
@@ -206,27 +206,27 @@ async def test_a_quiet_healthy_connection_is_not_declared_dead(
 
 
 async def test_no_charge_point_list_after_hello_ends_run(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     client = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url, hello_timeout=0.3)
     await client.validate_token()
-    cloud.stall()  # the socket opens and stays open, but nothing is answered
+    bc_cloud.stall()  # the socket opens and stays open, but nothing is answered
     started = time.monotonic()
     with pytest.raises(BlueCurrentHelloTimeoutError):
         await asyncio.wait_for(client.run(lambda _: None, client.request_charge_points), 5)
     assert time.monotonic() - started < 2
     assert not client.connected
-    await wait_for(None, lambda: cloud.open_connections == 0, "the socket to close")
+    await wait_for(None, lambda: bc_cloud.open_connections == 0, "the socket to close")
 
 
 async def test_already_connected_on_a_socket_left_open_ends_run(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.leave_second_connection_open = True
+    bc_cloud.leave_second_connection_open = True
     first = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url)
     second = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url, hello_timeout=0.5)
     await second.validate_token()
-    async with running(first, first.request_charge_points, cloud=cloud) as recorder:
+    async with running(first, first.request_charge_points, bc_cloud=bc_cloud) as recorder:
         await recorder.next_of(ChargePointsEvent)
         with pytest.raises(BlueCurrentAlreadyConnectedError):
             await asyncio.wait_for(second.run(lambda _: None, second.request_charge_points), 5)
@@ -235,10 +235,10 @@ async def test_already_connected_on_a_socket_left_open_ends_run(
 
 
 async def test_a_served_connection_outlives_the_hello_timeout(
-    simulator: Simulator, session: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, session: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     client = BlueCurrentClient(session, API_TOKEN, url=simulator.bluecurrent_url, hello_timeout=0.1)
-    async with running(client, client.request_charge_points, cloud=cloud) as recorder:
+    async with running(client, client.request_charge_points, bc_cloud=bc_cloud) as recorder:
         await recorder.next_of(ChargePointsEvent)
         await asyncio.sleep(0.3)
         assert client.connected

@@ -30,13 +30,13 @@ MONDAY_NOON = datetime(2025, 3, 10, 12, 0, tzinfo=CLOUD_TIMEZONE)
 
 
 @pytest.fixture
-def clock(cloud: BlueCurrentCloud) -> ManualClock:
+def clock(bc_cloud: BlueCurrentCloud) -> ManualClock:
     """The cloud's time, standing still at Monday noon until a test moves it."""
     clock = ManualClock(MONDAY_NOON)
-    for account in cloud.accounts:
+    for account in bc_cloud.accounts:
         for charge_point in account.charge_points.values():
             charge_point.clock = clock
-    cloud.clock = clock
+    bc_cloud.clock = clock
     return clock
 
 
@@ -57,10 +57,10 @@ async def status_where(recorder: Recorder, condition: object) -> StatusEvent:
 
 
 async def test_delayed_charging_reads_back_and_holds_until_boosted(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, clock: ManualClock
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()
-    async with running(client, cloud=cloud) as recorder:
+    bc_cloud.charge_point(EVSE).start_charging()
+    async with running(client, bc_cloud=bc_cloud) as recorder:
         await client.set_delayed_charging(EVSE, True)
         on = await last_settings(recorder, 0)
         assert on.settings.delayed_charging == Setting(value=True, writable=True)
@@ -93,9 +93,9 @@ async def test_delayed_charging_reads_back_and_holds_until_boosted(
 
 
 async def test_price_based_settings_read_back(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, clock: ManualClock
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    async with running(client, cloud=cloud) as recorder:
+    async with running(client, bc_cloud=bc_cloud) as recorder:
         await client.set_price_based_charging(EVSE, True)
         await client.update_price_based_charging_settings(
             EVSE, expected_departure_time="06:45", minimum_pct=15, battery_size_kwh=77
@@ -110,18 +110,18 @@ async def test_price_based_settings_read_back(
         )
         # 18:00 is expensive and the battery (20 %) is above its minimum: a session waits.
         clock.set(MONDAY_NOON.replace(hour=18))
-        cloud.charge_point(EVSE).start_charging()
-        await cloud.push_status(EVSE)
+        bc_cloud.charge_point(EVSE).start_charging()
+        await bc_cloud.push_status(EVSE)
         held = await status_where(recorder, lambda s: s.activity is Activity.DELAYED)
         assert held.status.smart_current_heartbeat_timeout == HEARTBEAT_TIMEOUT
 
 
 async def test_without_write_permission_writes_are_refused(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, clock: ManualClock
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.delayed.permission = "read"
-    async with running(client, cloud=cloud):
+    async with running(client, bc_cloud=bc_cloud):
         with pytest.raises(BlueCurrentCommandRejectedError):
             await client.set_delayed_charging(EVSE, True)
         with pytest.raises(BlueCurrentCommandRejectedError):
@@ -131,9 +131,9 @@ async def test_without_write_permission_writes_are_refused(
 
 
 async def test_the_charge_point_list_carries_the_smart_charging_fields(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, clock: ManualClock
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.price_based.enabled = True
     charge_point.price_based.permission = "read"
     assert charge_point.capacity_tariff is not None
@@ -155,9 +155,9 @@ async def test_the_charge_point_list_carries_the_smart_charging_fields(
 
 
 async def test_override_schedules_are_typed_and_cap_the_current(
-    client: BlueCurrentClient, cloud: BlueCurrentCloud, clock: ManualClock
+    client: BlueCurrentClient, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()
+    bc_cloud.charge_point(EVSE).start_charging()
     week = OverrideCurrentPlan(
         charge_points=(EVSE,),
         start_time="00:00",
@@ -166,7 +166,7 @@ async def test_override_schedules_are_typed_and_cap_the_current(
         stop_days=("MO",),
         current=9.5,
     )
-    async with running(client, cloud=cloud) as recorder:
+    async with running(client, bc_cloud=bc_cloud) as recorder:
         created = await client.set_override_current(week)
         capped = await status_where(recorder, lambda s: s.smart_charging_max_usage == 9.5)
         assert capped.status.current_phase_1 == 9.5

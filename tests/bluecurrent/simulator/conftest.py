@@ -39,17 +39,17 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def cloud(clock: ManualClock) -> BlueCurrentCloud:
+def bc_cloud(clock: ManualClock) -> BlueCurrentCloud:
     """One account with two charge points on one grid and two cards."""
-    cloud = BlueCurrentCloud(clock=clock, seed=7)
-    populate(cloud, api_token=TOKEN, customer_id="CU1", email="owner@example.com", seed=7)
-    return cloud
+    bc_cloud = BlueCurrentCloud(clock=clock, seed=7)
+    populate(bc_cloud, api_token=TOKEN, customer_id="CU1", email="owner@example.com", seed=7)
+    return bc_cloud
 
 
 @pytest.fixture
-async def simulator(cloud: BlueCurrentCloud) -> AsyncIterator[Simulator]:
+async def simulator(bc_cloud: BlueCurrentCloud) -> AsyncIterator[Simulator]:
     """The cloud, listening."""
-    async with Simulator(bluecurrent=cloud) as simulator:
+    async with Simulator(bluecurrent=bc_cloud) as simulator:
         yield simulator
 
 

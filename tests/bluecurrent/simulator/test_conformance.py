@@ -88,21 +88,21 @@ async def converse(
     return seen
 
 
-async def test_validation_and_email(cloud: BlueCurrentCloud) -> None:
+async def test_validation_and_email(bc_cloud: BlueCurrentCloud) -> None:
     client = Client()
     assert await client.validate_api_token(TOKEN) == "CU1"
     assert await client.get_email() == "owner@example.com"
     with pytest.raises(InvalidApiToken):
         await Client().validate_api_token("wrong")
-    assert [frame.command for frame in cloud.received] == [
+    assert [frame.command for frame in bc_cloud.received] == [
         "VALIDATE_API_TOKEN",
         "GET_ACCOUNT",
         "VALIDATE_API_TOKEN",
     ]
 
 
-async def test_a_home_assistant_style_start(client: Client, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE_2).smart_charging = True
+async def test_a_home_assistant_style_start(client: Client, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.charge_point(EVSE_2).smart_charging = True
 
     async def on_open() -> None:
         await client.get_charge_points()
@@ -146,7 +146,7 @@ async def test_a_home_assistant_style_start(client: Client, cloud: BlueCurrentCl
     assert settings["linked_charge_cards_only"] is False
     assert seen[6]["data"]["id"] == f"GRID-{EVSE}"
     assert len(seen[1]["cards"]) == 2
-    assert [frame.command for frame in cloud.received][:4] == [
+    assert [frame.command for frame in bc_cloud.received][:4] == [
         "VALIDATE_API_TOKEN",
         "HELLO",
         "GET_CHARGE_POINTS",
@@ -155,9 +155,9 @@ async def test_a_home_assistant_style_start(client: Client, cloud: BlueCurrentCl
 
 
 async def test_pushed_status_and_grid_current(
-    client: Client, cloud: BlueCurrentCloud, clock: ManualClock
+    client: Client, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()
+    bc_cloud.charge_point(EVSE).start_charging()
 
     async def on_open() -> None:
         await client.get_charge_points()
@@ -165,7 +165,7 @@ async def test_pushed_status_and_grid_current(
     async def react(message: Message) -> None:
         if message["object"] == "CHARGE_POINTS":
             clock.advance(60)
-            await cloud.tick(60)
+            await bc_cloud.tick(60)
 
     seen = await converse(client, on_open, having("CH_STATUS", "GRID_CURRENT"), react)
     status = next(message for message in seen if message["object"] == "CH_STATUS")
@@ -186,7 +186,7 @@ async def test_pushed_status_and_grid_current(
     }
 
 
-async def test_settings_and_block(client: Client, cloud: BlueCurrentCloud) -> None:
+async def test_settings_and_block(client: Client, bc_cloud: BlueCurrentCloud) -> None:
     async def on_open() -> None:
         await client.set_plug_and_charge(EVSE, value=True)
         await client.set_linked_charge_cards_only(EVSE, value=True)
@@ -220,12 +220,12 @@ async def test_settings_and_block(client: Client, cloud: BlueCurrentCloud) -> No
         "unavailable",
         "available",
     ]
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     assert (charge_point.plug_and_charge, charge_point.public_charging) == (True, False)
 
 
-async def test_actions_and_their_verdicts(client: Client, cloud: BlueCurrentCloud) -> None:
-    cloud.set_verdict("REBOOT", Outcome.TIMEOUT)
+async def test_actions_and_their_verdicts(client: Client, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.set_verdict("REBOOT", Outcome.TIMEOUT)
 
     async def on_open() -> None:
         await client.stop_session(EVSE)
@@ -257,9 +257,9 @@ async def test_actions_and_their_verdicts(client: Client, cloud: BlueCurrentClou
     assert (seen[6]["success"], seen[7]["data"]["activity"]) == (True, "available")
 
 
-async def test_smart_charging_commands(client: Client, cloud: BlueCurrentCloud) -> None:
+async def test_smart_charging_commands(client: Client, bc_cloud: BlueCurrentCloud) -> None:
     """The library drops every smart-charging verdict: what it sees are the pushes."""
-    cloud.charge_point(EVSE).start_charging()  # Monday noon: outside the default window
+    bc_cloud.charge_point(EVSE).start_charging()  # Monday noon: outside the default window
 
     async def on_open() -> None:
         await client.set_delayed_charging(EVSE, value=True)
@@ -304,11 +304,11 @@ async def test_smart_charging_commands(client: Client, cloud: BlueCurrentCloud) 
     price = seen[6]["data"]["price_based_charging"]
     assert (price["value"], price["minimum_pct"], price["battery_size_kwh"]) == (True, 30, 75)
     assert price["current_battery_pct"] == 20  # untouched by the partial update
-    assert cloud.charge_point(EVSE).delayed.end_time == "20:00"
+    assert bc_cloud.charge_point(EVSE).delayed.end_time == "20:00"
 
 
-async def test_override_current_schedules(client: Client, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE).start_charging()
+async def test_override_current_schedules(client: Client, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.charge_point(EVSE).start_charging()
     payload = OverrideCurrentPayload(
         chargepoints=[EVSE, EVSE_2],
         overridestarttime="08:00",
@@ -339,7 +339,7 @@ async def test_override_current_schedules(client: Client, cloud: BlueCurrentClou
     assert [entry["override_end_days"] for entry in listed] == [["TU", "WE"]]
     assert listed[0]["charge_points"] == [EVSE, EVSE_2]
     assert schedules[3]["success"] is True
-    assert cloud.account(TOKEN).schedules == {}
+    assert bc_cloud.account(TOKEN).schedules == {}
     # Monday noon is inside the schedule: the 8 A cap shows in the session's status.
     capped = next(
         m["data"]
@@ -350,18 +350,18 @@ async def test_override_current_schedules(client: Client, cloud: BlueCurrentClou
     assert capped["current_left"] == 8  # the library subtracts from max_usage (no smart charging)
 
 
-async def test_limit_at_the_handshake(client: Client, cloud: BlueCurrentCloud) -> None:
-    cloud.budget.budget = 1  # spent on the validation
+async def test_limit_at_the_handshake(client: Client, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.budget.budget = 1  # spent on the validation
     with pytest.raises(RequestLimitReached):
         await client.get_email()
 
 
 @pytest.mark.parametrize("signal", [LimitSignal.CLOSE, LimitSignal.ERROR])
 async def test_limit_on_a_live_connection(
-    client: Client, cloud: BlueCurrentCloud, signal: LimitSignal
+    client: Client, bc_cloud: BlueCurrentCloud, signal: LimitSignal
 ) -> None:
-    cloud.budget.budget = 3  # validation, HELLO, charge points
-    cloud.limit_signal = signal
+    bc_cloud.budget.budget = 3  # validation, HELLO, charge points
+    bc_cloud.limit_signal = signal
 
     async def on_open() -> None:
         await client.get_charge_points()
@@ -375,8 +375,8 @@ async def test_limit_on_a_live_connection(
             await client.connect(receiver, on_open)
 
 
-async def test_already_connected(client: Client, cloud: BlueCurrentCloud) -> None:
-    cloud.reject_second_connection = True
+async def test_already_connected(client: Client, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.reject_second_connection = True
 
     async def nothing() -> None:
         return
@@ -386,7 +386,7 @@ async def test_already_connected(client: Client, cloud: BlueCurrentCloud) -> Non
 
     async with asyncio.timeout(5), asyncio.TaskGroup() as group:
         main = group.create_task(client.connect(receiver, nothing))
-        await wait_for(None, lambda: cloud.main_connections == 1)
+        await wait_for(None, lambda: bc_cloud.main_connections == 1)
         with pytest.raises(AlreadyConnected):
             await Client().validate_api_token(TOKEN)
         await client.disconnect()
@@ -395,7 +395,7 @@ async def test_already_connected(client: Client, cloud: BlueCurrentCloud) -> Non
 
 @pytest.mark.parametrize(("code", "error"), [(1000, None), (1011, WebsocketError)])
 async def test_server_closes(
-    client: Client, cloud: BlueCurrentCloud, code: int, error: type[Exception] | None
+    client: Client, bc_cloud: BlueCurrentCloud, code: int, error: type[Exception] | None
 ) -> None:
     async def nothing() -> None:
         return
@@ -404,8 +404,8 @@ async def test_server_closes(
         return
 
     async def close_soon() -> None:
-        await wait_for(None, lambda: cloud.main_connections == 1)
-        await cloud.close_connections(code)
+        await wait_for(None, lambda: bc_cloud.main_connections == 1)
+        await bc_cloud.close_connections(code)
 
     async with asyncio.timeout(5):
         closer = asyncio.create_task(close_soon())

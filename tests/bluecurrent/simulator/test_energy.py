@@ -40,15 +40,15 @@ def watts(data: dict[str, object]) -> float:
 
 
 async def test_the_demo_warm_up_moves_the_start_back(
-    cloud: BlueCurrentCloud, clock: ManualClock
+    bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.plug_in()
     charge_point.start_charging()  # 12:00:00
-    await cloud.tick(300)  # the demo's warm-up: five minutes the clock does not show
+    await bc_cloud.tick(300)  # the demo's warm-up: five minutes the clock does not show
     for _ in range(68):  # then 5 min 40 s of five-second ticks, as the demo runs
         clock.advance(5)
-        await cloud.tick(5)
+        await bc_cloud.tick(5)
     data = frames.status_data(charge_point)
     assert wire_start(data) == START - timedelta(minutes=5)
     hours = (clock() - wire_start(data)).total_seconds() / 3600
@@ -58,10 +58,10 @@ async def test_the_demo_warm_up_moves_the_start_back(
 
 
 async def test_energy_is_the_integral_of_the_reported_power(
-    cloud: BlueCurrentCloud, clock: ManualClock
+    bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
     """Warm-ups, clock jumps, a hold, a boost and a cap: energy always equals the integral."""
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
     integral = 0.0  # kWh, from what CH_STATUS showed during each interval
     shown = frames.status_data(charge_point)
@@ -77,7 +77,7 @@ async def test_energy_is_the_integral_of_the_reported_power(
 
     async def tick(seconds: float, *, clock_moves: float = 0.0) -> None:
         clock.advance(clock_moves)
-        await cloud.tick(seconds)
+        await bc_cloud.tick(seconds)
         account()
 
     await tick(300)  # a warm-up
@@ -116,32 +116,32 @@ async def test_energy_is_the_integral_of_the_reported_power(
     assert integral > 5  # it did charge
 
 
-async def test_offline_time_adds_no_energy(cloud: BlueCurrentCloud, clock: ManualClock) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_offline_time_adds_no_energy(bc_cloud: BlueCurrentCloud, clock: ManualClock) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
     clock.advance(60)
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     before = charge_point.actual_kwh
     charge_point.go_offline()
     clock.advance(1800)
-    await cloud.tick(5)
+    await bc_cloud.tick(5)
     charge_point.come_online()
     assert charge_point.actual_kwh == before  # the cloud heard nothing meanwhile
     clock.advance(60)
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     assert charge_point.actual_kwh > before
     assert charge_point.start_datetime == START  # nothing ran ahead of the clock
 
 
 async def test_a_live_ticker_leaves_the_start_alone() -> None:
     """On the real clock the ticks follow the clock: no start moves back."""
-    cloud = BlueCurrentCloud(tick_interval=0.02)
-    populate(cloud, api_token=TOKEN, charge_points=1)
-    charge_point = cloud.charge_point(EVSE)
+    bc_cloud = BlueCurrentCloud(tick_interval=0.02)
+    populate(bc_cloud, api_token=TOKEN, charge_points=1)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
     started = charge_point.start_datetime
     assert started is not None
-    task = asyncio.create_task(cloud._ticker(0.02))
+    task = asyncio.create_task(bc_cloud._ticker(0.02))
     try:
         while charge_point.actual_kwh == 0:
             await asyncio.sleep(0.01)

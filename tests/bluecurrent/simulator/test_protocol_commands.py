@@ -35,7 +35,7 @@ def ack(command: str, error: str = "") -> dict[str, object]:
 
 
 async def test_plug_and_charge_is_acknowledged_decided_then_pushed(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
     await peer.send("SET_PLUG_AND_CHARGE", evse_id=EVSE, value=True)
     received, status, settings = await peer.recv_many(3)
@@ -43,29 +43,29 @@ async def test_plug_and_charge_is_acknowledged_decided_then_pushed(
     assert status == verdict("SET_PLUG_AND_CHARGE", result={"setting": "set true"})
     assert settings["object"] == "CH_SETTINGS"
     assert settings["data"]["plug_and_charge"] == {"value": True, "permission": "write"}
-    assert cloud.charge_point(EVSE).plug_and_charge is True
+    assert bc_cloud.charge_point(EVSE).plug_and_charge is True
 
 
 async def test_public_charging_off_means_linked_cards_only(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
     await peer.send("SET_PUBLIC_CHARGING", evse_id=EVSE, value=False)
     _, status, settings = await peer.recv_many(3)
     assert status["result"] == {"setting": "set false"}
     assert settings["data"]["public_charging"]["value"] is False
     assert settings["data"]["linked_charge_cards_only"] is True
-    assert cloud.charge_point(EVSE).public_charging is False
+    assert bc_cloud.charge_point(EVSE).public_charging is False
 
 
 async def test_a_rejected_setting_keeps_the_value_and_pushes_nothing(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.set_verdict("SET_PLUG_AND_CHARGE", Outcome.REJECTED)
+    bc_cloud.set_verdict("SET_PLUG_AND_CHARGE", Outcome.REJECTED)
     await peer.send("SET_PLUG_AND_CHARGE", evse_id=EVSE, value=True)
     _, status = await peer.recv_many(2)
     assert status == verdict("SET_PLUG_AND_CHARGE", "REJECTED", {"setting": "set false"})
     await peer.assert_silent()
-    assert cloud.charge_point(EVSE).plug_and_charge is False
+    assert bc_cloud.charge_point(EVSE).plug_and_charge is False
 
 
 async def test_a_setting_needs_a_boolean(peer: Peer) -> None:
@@ -74,9 +74,9 @@ async def test_a_setting_needs_a_boolean(peer: Peer) -> None:
 
 
 async def test_block_and_unblock_push_the_activity_only_when_it_changes(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()
+    bc_cloud.charge_point(EVSE).start_charging()
     await peer.send("SET_INOPERATIVE", evse_id=EVSE)
     status, pushed = await peer.recv_many(2)
     assert status == verdict("SET_INOPERATIVE")
@@ -94,8 +94,8 @@ async def test_block_and_unblock_push_the_activity_only_when_it_changes(
     await peer.assert_silent()
 
 
-async def test_start_session_starts_charging(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    card = cloud.account("api-token-1").cards[0]
+async def test_start_session_starts_charging(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    card = bc_cloud.account("api-token-1").cards[0]
     await peer.send("START_SESSION", evse_id=EVSE, session_token=card.uid)
     received, status, pushed = await peer.recv_many(3)
     assert received == ack("START_SESSION")
@@ -104,7 +104,7 @@ async def test_start_session_starts_charging(peer: Peer, cloud: BlueCurrentCloud
     assert pushed["object"] == "CH_STATUS"
     assert pushed["data"]["activity"] == "charging"
     assert pushed["data"]["vehicle_status"] == "C"
-    assert cloud.charge_point(EVSE).session_card == card.uid
+    assert bc_cloud.charge_point(EVSE).session_card == card.uid
 
 
 @pytest.mark.parametrize(
@@ -118,37 +118,37 @@ async def test_start_session_starts_charging(peer: Peer, cloud: BlueCurrentCloud
     ids=["unknown card", "blocked", "already charging", "vehicle error"],
 )
 async def test_start_session_is_rejected_by_the_charge_point(
-    peer: Peer, cloud: BlueCurrentCloud, prepare: object, card: str
+    peer: Peer, bc_cloud: BlueCurrentCloud, prepare: object, card: str
 ) -> None:
     assert callable(prepare)
-    prepare(cloud.charge_point(EVSE))
+    prepare(bc_cloud.charge_point(EVSE))
     await peer.send("START_SESSION", evse_id=EVSE, session_token=card)
     assert await peer.recv_many(2) == [ack("START_SESSION"), verdict("START_SESSION", "REJECTED")]
     await peer.assert_silent()
 
 
-async def test_an_offline_charge_point_times_out(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE).go_offline()
+async def test_an_offline_charge_point_times_out(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.charge_point(EVSE).go_offline()
     await peer.send("SOFT_RESET", evse_id=EVSE)
     assert await peer.recv_many(2) == [ack("SOFT_RESET"), verdict("SOFT_RESET", "TIMEOUT")]
-    assert cloud.charge_point(EVSE).resets == 0
+    assert bc_cloud.charge_point(EVSE).resets == 0
 
 
-async def test_configured_timeout_verdict(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    cloud.set_verdict("REBOOT", Outcome.TIMEOUT)
+async def test_configured_timeout_verdict(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.set_verdict("REBOOT", Outcome.TIMEOUT)
     await peer.send("REBOOT", evse_id=EVSE)
     assert await peer.recv_many(2) == [ack("REBOOT"), verdict("REBOOT", "TIMEOUT")]
-    assert cloud.charge_point(EVSE).reboots == 0
-    cloud.verdicts.clear()
+    assert bc_cloud.charge_point(EVSE).reboots == 0
+    bc_cloud.verdicts.clear()
     await peer.send("REBOOT", evse_id=EVSE)
     assert await peer.recv_many(2) == [ack("REBOOT"), verdict("REBOOT")]
-    assert cloud.charge_point(EVSE).reboots == 1
+    assert bc_cloud.charge_point(EVSE).reboots == 1
 
 
 async def test_a_delayed_verdict_does_not_hold_up_other_answers(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.set_verdict("START_SESSION", Outcome.ACCEPTED, delay=0.3)
+    bc_cloud.set_verdict("START_SESSION", Outcome.ACCEPTED, delay=0.3)
     began = time.monotonic()
     await peer.send("START_SESSION", evse_id=EVSE, session_token="BCU-APP")
     await peer.send("GET_CH_SETTINGS", evse_id=EVSE)
@@ -162,9 +162,9 @@ async def test_a_delayed_verdict_does_not_hold_up_other_answers(
 
 
 async def test_a_silent_charge_point_never_gives_a_verdict(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    cloud.set_verdict("SOFT_RESET", Outcome.SILENT)
+    bc_cloud.set_verdict("SOFT_RESET", Outcome.SILENT)
     await peer.send("SOFT_RESET", evse_id=EVSE)
     assert await peer.recv() == ack("SOFT_RESET")
     await peer.assert_silent()
@@ -177,9 +177,9 @@ async def test_stop_session_without_a_session_is_refused_in_the_ack(peer: Peer) 
 
 
 async def test_stop_session_ends_the_session(
-    peer: Peer, cloud: BlueCurrentCloud, clock: object
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: object
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()
+    bc_cloud.charge_point(EVSE).start_charging()
     await peer.send("STOP_SESSION", evse_id=EVSE)
     received, status, pushed = await peer.recv_many(3)
     assert (received, status) == (ack("STOP_SESSION"), verdict("STOP_SESSION"))
@@ -189,11 +189,11 @@ async def test_stop_session_ends_the_session(
 
 
 async def test_reboot_ends_a_session_and_soft_reset_does_not(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
-    await cloud.push_status(EVSE)
+    await bc_cloud.push_status(EVSE)
     assert (await peer.recv())["data"]["activity"] == "charging"
     await peer.send("SOFT_RESET", evse_id=EVSE)
     assert await peer.recv_many(2) == [ack("SOFT_RESET"), verdict("SOFT_RESET")]
@@ -205,7 +205,7 @@ async def test_reboot_ends_a_session_and_soft_reset_does_not(
     assert (charge_point.reboots, charge_point.charging) == (1, False)
 
 
-async def test_delayed_charging_switch_and_schedule(peer: Peer, cloud: BlueCurrentCloud) -> None:
+async def test_delayed_charging_switch_and_schedule(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
     await peer.send("SET_DELAYED_CHARGING", evse_id=EVSE, value=True)
     status, settings = await peer.recv_many(2)
     assert set(status) == VERDICT_KEYS
@@ -227,7 +227,7 @@ async def test_delayed_charging_switch_and_schedule(peer: Peer, cloud: BlueCurre
         assert status["object"] == "STATUS_SAVE_SCHEDULE_DELAYED_CHARGING"
         assert status["result"]["selected_days"] == [1, 2]  # read back under its read key
         assert settings["data"]["delayed_charging"] == status["result"]
-    delayed = cloud.charge_point(EVSE).delayed
+    delayed = bc_cloud.charge_point(EVSE).delayed
     assert (delayed.start_time, delayed.end_time) == ("13:00", "20:00")
 
 
@@ -247,7 +247,7 @@ async def test_a_bad_delayed_schedule_is_an_error(peer: Peer, fields: dict[str, 
 
 
 async def test_price_based_charging_switch_and_partial_update(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
     await peer.send("SET_PRICE_BASED_CHARGING", evse_id=EVSE, value=True)
     status, settings = await peer.recv_many(2)
@@ -267,13 +267,13 @@ async def test_price_based_charging_switch_and_partial_update(
         battery_size_kwh=77,
     )
     status, _ = await peer.recv_many(2)
-    price = cloud.charge_point(EVSE).price_based
+    price = bc_cloud.charge_point(EVSE).price_based
     assert (price.expected_departure_time, price.current_battery_pct) == ("06:45", 55)
     assert (price.minimum_pct, price.battery_size_kwh) == (30, 77)
 
 
-async def test_boosts_answer_with_the_profile(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_boosts_answer_with_the_profile(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
     charge_point.delayed.enabled = True
     await peer.send("OVERRIDE_DELAYED_CHARGING_TIMEOUT", evse_id=EVSE, value=True)

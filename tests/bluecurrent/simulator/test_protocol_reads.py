@@ -27,14 +27,14 @@ WIRE_TIME = re.compile(r"^\d{8} \d{2}:\d{2}:\d{2}$")
 
 
 async def test_validation_is_answered_with_exactly_one_frame(
-    simulator: Simulator, http: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, http: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     peer = await Peer.open(http, simulator.bluecurrent_url)
     reply = await peer.login(TOKEN)
     assert reply == {
         "object": "STATUS_API_TOKEN",
         "success": True,
-        "token": cloud.account(TOKEN).session_token,
+        "token": bc_cloud.account(TOKEN).session_token,
         "customer_id": "CU1",
     }
     await peer.assert_silent()
@@ -49,10 +49,10 @@ async def test_unknown_api_token_fails_validation(
 
 
 async def test_get_account_gives_the_login(
-    simulator: Simulator, http: aiohttp.ClientSession, cloud: BlueCurrentCloud
+    simulator: Simulator, http: aiohttp.ClientSession, bc_cloud: BlueCurrentCloud
 ) -> None:
     peer = await Peer.open(http, simulator.bluecurrent_url)
-    session_token = cloud.account(TOKEN).session_token
+    session_token = bc_cloud.account(TOKEN).session_token
     await peer.send("GET_ACCOUNT", Authorization=f"Token {session_token}")
     reply = await peer.recv()
     assert reply["object"] == "ACCOUNT"
@@ -113,7 +113,7 @@ async def test_charge_points_carry_every_key(peer: Peer) -> None:
 
 
 async def test_status_has_top_level_evse_id_and_wire_timestamps(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
     await peer.send("GET_CH_STATUS", evse_id=EVSE)
     idle = await peer.recv()
@@ -124,7 +124,7 @@ async def test_status_has_top_level_evse_id_and_wire_timestamps(
     assert (data["start_datetime"], data["stop_datetime"], data["offline_since"]) == ("", "", "")
     assert data["vehicle_status"] == "A"
 
-    cloud.charge_point(EVSE).start_charging()
+    bc_cloud.charge_point(EVSE).start_charging()
     await peer.send("GET_CH_STATUS", evse_id=EVSE)
     data = (await peer.recv())["data"]
     assert data["start_datetime"] == "20250310 12:00:00"  # Amsterdam wall-clock time
@@ -141,8 +141,8 @@ async def test_status_has_top_level_evse_id_and_wire_timestamps(
     assert data["socket_id"] == 1
 
 
-async def test_a_capacity_tariff_can_be_absent(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    cloud.charge_point(EVSE).capacity_tariff = None
+async def test_a_capacity_tariff_can_be_absent(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    bc_cloud.charge_point(EVSE).capacity_tariff = None
     await peer.send("GET_CH_SETTINGS", evse_id=EVSE)
     assert set((await peer.recv())["data"]) == SETTINGS_KEYS - {"capacity_tariff"}
 
@@ -180,9 +180,9 @@ async def test_charge_cards_respect_the_limit(peer: Peer) -> None:
 
 
 async def test_answers_come_in_the_order_asked(http: aiohttp.ClientSession, clock: object) -> None:
-    cloud = BlueCurrentCloud(seed=3)
-    populate(cloud, api_token=TOKEN, charge_points=4, grids=2)
-    async with Simulator(bluecurrent=cloud) as simulator:
+    bc_cloud = BlueCurrentCloud(seed=3)
+    populate(bc_cloud, api_token=TOKEN, charge_points=4, grids=2)
+    async with Simulator(bluecurrent=bc_cloud) as simulator:
         peer = await Peer.open(http, simulator.bluecurrent_url)
         await peer.login(TOKEN)
         asked = ["BCU100004", "BCU100001", "BCU100003", "BCU100002"]
@@ -204,11 +204,11 @@ async def test_binary_frames_are_read_as_text(peer: Peer) -> None:
     assert (await peer.recv())["object"] == "CH_SETTINGS"
 
 
-async def test_received_frames_are_logged(peer: Peer, cloud: BlueCurrentCloud) -> None:
+async def test_received_frames_are_logged(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
     await peer.socket.send_str("garbage")
     await peer.send("GET_CHARGE_POINTS")
     await peer.recv_many(2)
-    log = list(cloud.received)
+    log = list(bc_cloud.received)
     assert [frame.command for frame in log] == [
         "VALIDATE_API_TOKEN",
         "HELLO",

@@ -41,8 +41,8 @@ class Ping:
 
 
 async def test_extra_clouds_share_the_port(http: aiohttp.ClientSession) -> None:
-    cloud = BlueCurrentCloud()
-    async with Simulator(bluecurrent=cloud, extra=[Ping()]) as simulator:
+    bc_cloud = BlueCurrentCloud()
+    async with Simulator(bluecurrent=bc_cloud, extra=[Ping()]) as simulator:
         assert simulator.port > 0
         assert simulator.base_url == f"http://127.0.0.1:{simulator.port}"
         assert simulator.bluecurrent_url == f"ws://127.0.0.1:{simulator.port}/haserver"
@@ -93,15 +93,15 @@ def test_options_build_the_cloud() -> None:
             "0",
         ]
     )
-    cloud = build_cloud(args)
-    account = cloud.account("T")
+    bc_cloud = build_cloud(args)
+    account = bc_cloud.account("T")
     assert (account.customer_id, account.email) == ("C9", "me@example.com")
     assert (len(account.charge_points), len(account.grids), len(account.cards)) == (3, 2, 1)
-    assert cloud.budget.budget == 50
-    assert cloud.limit_signal is LimitSignal.ERROR
-    assert cloud.reject_second_connection
-    assert cloud.arrivals
-    assert cloud.tick_interval is None
+    assert bc_cloud.budget.budget == 50
+    assert bc_cloud.limit_signal is LimitSignal.ERROR
+    assert bc_cloud.reject_second_connection
+    assert bc_cloud.arrivals
+    assert bc_cloud.tick_interval is None
     assert build_cloud(parse_args([])).tick_interval == 5.0
 
 
@@ -112,10 +112,10 @@ def test_shell_options() -> None:
             *("--shell-client-id", "id", "--shell-client-secret", "secret"),
         ]
     )
-    cloud = build_shell_cloud(args)
+    bc_cloud = build_shell_cloud(args)
     assert args.shell_card == ["NL-ABC-C12345678-X"]
     assert args.shell_evse == ["NL*ABC*E12345678*1"]
-    assert "secret" not in repr(cloud)
+    assert "secret" not in repr(bc_cloud)
     defaults = parse_args([])
     assert defaults.shell_card == [DEMO_SHELL_CARD]
     assert defaults.shell_evse == list(DEMO_SHELL_EVSES)

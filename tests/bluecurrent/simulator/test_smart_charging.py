@@ -37,11 +37,11 @@ def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 async def move_to(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock, moment: datetime
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock, moment: datetime
 ) -> dict[str, Data]:
     """Set the clock, let the cloud catch up, return the CH_STATUS data it pushed by evse_id."""
     clock.set(moment)
-    await cloud.tick(0)
+    await bc_cloud.tick(0)
     pushed: dict[str, Data] = {}
     while (frame := await peer.recv())["object"] != "GRID_CURRENT":
         pushed[frame["evse_id"]] = frame["data"]
@@ -54,10 +54,10 @@ async def command(peer: Peer, name: str, count: int, **fields: Any) -> list[Data
     return await peer.recv_many(count)
 
 
-async def plug_in(peer: Peer, cloud: BlueCurrentCloud) -> None:
+async def plug_in(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
     """A car arrives at EVSE (the cloud pushes its status)."""
-    cloud.charge_point(EVSE).plug_in()
-    await cloud.push_status(EVSE)
+    bc_cloud.charge_point(EVSE).plug_in()
+    await bc_cloud.push_status(EVSE)
     assert (await peer.recv())["data"]["vehicle_status"] == "B"
 
 
@@ -99,9 +99,9 @@ def test_the_price_curve_and_its_cheap_hours() -> None:
 
 
 async def test_delayed_charging_holds_outside_its_window_on_its_days(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    await plug_in(peer, cloud)
+    await plug_in(peer, bc_cloud)
     weekdays = {"days": "[1,2,3,4,5]", "start_time": "23:00", "end_time": "07:00"}
     _, settings = await command(peer, "SAVE_SCHEDULE_DELAYED_CHARGING", 2, **weekdays)
     # Off, the cloud shows only value and permission.
@@ -124,19 +124,19 @@ async def test_delayed_charging_holds_outside_its_window_on_its_days(
     delayed = (await peer.recv())["data"]["delayed_charging"]
     assert delayed["smart_current_heartbeat_timeout"] == HEARTBEAT_TIMEOUT
 
-    assert await move_to(peer, cloud, clock, amsterdam(10, 22, 59)) == {}  # nothing changes
-    assert charging((await move_to(peer, cloud, clock, amsterdam(10, 23)))[EVSE])
-    assert charging(cloud.status_frame(cloud.charge_point(EVSE))["data"])
-    assert holding((await move_to(peer, cloud, clock, amsterdam(11, 7)))[EVSE])
+    assert await move_to(peer, bc_cloud, clock, amsterdam(10, 22, 59)) == {}  # nothing changes
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(10, 23)))[EVSE])
+    assert charging(bc_cloud.status_frame(bc_cloud.charge_point(EVSE))["data"])
+    assert holding((await move_to(peer, bc_cloud, clock, amsterdam(11, 7)))[EVSE])
     # Saturday is not one of its days: the car charges all day.
-    assert charging((await move_to(peer, cloud, clock, amsterdam(15, 12)))[EVSE])
-    assert holding((await move_to(peer, cloud, clock, amsterdam(17, 12)))[EVSE])  # Monday
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(15, 12)))[EVSE])
+    assert holding((await move_to(peer, bc_cloud, clock, amsterdam(17, 12)))[EVSE])  # Monday
 
 
 async def test_delayed_charging_only_holds_a_session(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    await plug_in(peer, cloud)
+    await plug_in(peer, bc_cloud)
     await command(peer, "SET_DELAYED_CHARGING", 2, value=True)
     await peer.send("GET_CH_STATUS", evse_id=EVSE)
     idle = (await peer.recv())["data"]
@@ -152,21 +152,21 @@ async def test_delayed_charging_only_holds_a_session(
 
 
 async def test_price_based_charging_waits_for_the_cheap_hours(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
     clock.set(amsterdam(10, 8))  # 0.33 EUR/kWh
     await command(peer, "SET_PRICE_BASED_CHARGING", 2, value=True)
     *_, held = await command(peer, "START_SESSION", 3, session_token="BCU-APP")
     assert holding(held["data"])
-    assert await move_to(peer, cloud, clock, amsterdam(10, 11, 59)) == {}
-    assert charging((await move_to(peer, cloud, clock, amsterdam(10, 12)))[EVSE])
-    assert holding((await move_to(peer, cloud, clock, amsterdam(10, 15)))[EVSE])
-    assert charging((await move_to(peer, cloud, clock, amsterdam(11, 1)))[EVSE])
-    assert holding((await move_to(peer, cloud, clock, amsterdam(11, 5)))[EVSE])
+    assert await move_to(peer, bc_cloud, clock, amsterdam(10, 11, 59)) == {}
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(10, 12)))[EVSE])
+    assert holding((await move_to(peer, bc_cloud, clock, amsterdam(10, 15)))[EVSE])
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(11, 1)))[EVSE])
+    assert holding((await move_to(peer, bc_cloud, clock, amsterdam(11, 5)))[EVSE])
 
 
 async def test_below_the_minimum_the_car_charges_at_any_price(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
     clock.set(amsterdam(10, 17))  # the dearest hours
     patch = {"current_battery_pct": 5, "minimum_pct": 10, "battery_size_kwh": 40}
@@ -175,20 +175,20 @@ async def test_below_the_minimum_the_car_charges_at_any_price(
     *_, started = await command(peer, "START_SESSION", 3, session_token="BCU-APP")
     assert charging(started["data"])
     # 2 kWh to the minimum at about 11 kW: a little under 11 minutes.
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     minutes = 0
     while charge_point.activity == "charging":
         clock.advance(60)
-        await cloud.tick(60)
+        await bc_cloud.tick(60)
         minutes += 1
     assert 10 <= minutes <= 12
     assert charge_point.price_based.battery_pct(charge_point.actual_kwh) >= 10
-    assert holding(frame_data(cloud, EVSE))
+    assert holding(frame_data(bc_cloud, EVSE))
 
 
-def frame_data(cloud: BlueCurrentCloud, evse_id: str) -> Data:
+def frame_data(bc_cloud: BlueCurrentCloud, evse_id: str) -> Data:
     """What GET_CH_STATUS would answer now."""
-    data: Data = cloud.status_frame(cloud.charge_point(evse_id))["data"]
+    data: Data = bc_cloud.status_frame(bc_cloud.charge_point(evse_id))["data"]
     return data
 
 
@@ -196,7 +196,7 @@ def frame_data(cloud: BlueCurrentCloud, evse_id: str) -> Data:
 
 
 async def test_a_boost_releases_the_profile_until_the_session_ends(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
     await command(peer, "SET_DELAYED_CHARGING", 2, value=True)  # 22:00-07:00, every day
     *_, held = await command(peer, "START_SESSION", 3, session_token="BCU-APP")
@@ -210,9 +210,9 @@ async def test_a_boost_releases_the_profile_until_the_session_ends(
     assert charging(boosted["data"])
     assert boosted["data"]["boosting"] is True
     # Through the window and out of it again: the boost holds for the session.
-    await move_to(peer, cloud, clock, amsterdam(11, 9))
-    assert charging(frame_data(cloud, EVSE), amps=16)
-    assert frame_data(cloud, EVSE)["boosting"] is True
+    await move_to(peer, bc_cloud, clock, amsterdam(11, 9))
+    assert charging(frame_data(bc_cloud, EVSE), amps=16)
+    assert frame_data(bc_cloud, EVSE)["boosting"] is True
 
     *_, stopped = await command(peer, "STOP_SESSION", 3)
     assert (stopped["data"]["activity"], stopped["data"]["boosting"]) == ("available", False)
@@ -221,7 +221,7 @@ async def test_a_boost_releases_the_profile_until_the_session_ends(
 
 
 async def test_a_boost_can_be_ended(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
     clock.set(amsterdam(10, 18))
     await command(peer, "SET_PRICE_BASED_CHARGING", 2, value=True)
@@ -244,9 +244,9 @@ async def test_a_boost_can_be_ended(
     ],
 )
 async def test_a_boost_without_anything_to_release_is_refused(
-    peer: Peer, cloud: BlueCurrentCloud, prepare: str, boost: str
+    peer: Peer, bc_cloud: BlueCurrentCloud, prepare: str, boost: str
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     if prepare != "no session":
         charge_point.start_charging()
     charge_point.delayed.enabled = prepare != "profile off"
@@ -277,8 +277,8 @@ async def _profile_read_back(peer: Peer, command_name: str) -> Data:
 # One profile at a time; only with write permission.
 
 
-async def test_the_profiles_are_exclusive(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_the_profiles_are_exclusive(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     await command(peer, "SET_DELAYED_CHARGING", 2, value=True)
     refused = await command(peer, "SET_PRICE_BASED_CHARGING", 1, value=True)
     assert (refused[0]["success"], refused[0]["error"]) == (False, "REJECTED")
@@ -309,12 +309,12 @@ WRITES = [
 @pytest.mark.parametrize(("name", "fields"), WRITES, ids=[name for name, _ in WRITES])
 async def test_without_write_permission_every_write_is_refused(
     peer: Peer,
-    cloud: BlueCurrentCloud,
+    bc_cloud: BlueCurrentCloud,
     permission: Permission,
     name: str,
     fields: dict[str, Any],
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.delayed.permission = charge_point.price_based.permission = permission
     before = (repr(charge_point.delayed), repr(charge_point.price_based))
     refused = await command(peer, name, 1, **fields)
@@ -328,9 +328,9 @@ async def test_without_write_permission_every_write_is_refused(
 
 
 async def test_hidden_settings_are_not_shown_and_read_only_ones_are(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    charge_point = cloud.charge_point(EVSE)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.delayed.enabled = True
     charge_point.delayed.permission = "none"
     charge_point.price_based.enabled = True  # (a state the cloud itself would refuse)
@@ -413,9 +413,9 @@ def plan(days: list[str], start: str, stop: str, amps: float, *evse_ids: str) ->
 
 
 async def test_an_override_schedule_caps_the_current_inside_its_window(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    cloud.charge_point(EVSE).start_charging()  # Monday noon, 16 A
+    bc_cloud.charge_point(EVSE).start_charging()  # Monday noon, 16 A
     weekdays = ["MO", "TU", "WE", "TH", "FR"]
     await peer.send("POST_SET_OVERRIDE_CURRENT", **plan(weekdays, "08:00", "18:00", 10))
     created, capped = await peer.recv_many(2)
@@ -424,14 +424,14 @@ async def test_an_override_schedule_caps_the_current_inside_its_window(
     assert charging(capped["data"], amps=10)
     assert (capped["data"]["smartcharging_max_usage"], capped["data"]["current_left"]) == (10, 0)
 
-    released = (await move_to(peer, cloud, clock, amsterdam(10, 18)))[EVSE]
+    released = (await move_to(peer, bc_cloud, clock, amsterdam(10, 18)))[EVSE]
     assert charging(released, amps=16)
     assert released["smartcharging_max_usage"] == 13  # back to the configured value
-    assert charging((await move_to(peer, cloud, clock, amsterdam(11, 8)))[EVSE], amps=10)
-    assert charging((await move_to(peer, cloud, clock, amsterdam(15, 9)))[EVSE])  # Saturday
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(11, 8)))[EVSE], amps=10)
+    assert charging((await move_to(peer, bc_cloud, clock, amsterdam(15, 9)))[EVSE])  # Saturday
 
     clock.set(amsterdam(12, 9))  # Wednesday
-    await cloud.tick(0)
+    await bc_cloud.tick(0)
     await peer.recv_many(2)
     edited = plan(weekdays, "08:00", "18:00", 6)
     await peer.send("POST_EDIT_OVERRIDE_CURRENT", schedule_id="1", **edited)
@@ -458,7 +458,7 @@ async def test_an_override_schedule_caps_the_current_inside_its_window(
 
 
 async def test_an_override_schedule_does_not_start_a_session(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
     await peer.send("POST_SET_OVERRIDE_CURRENT", **plan(["MO"], "00:00", "00:00", 6))
     _, status = await peer.recv_many(2)
@@ -468,5 +468,5 @@ async def test_an_override_schedule_does_not_start_a_session(
         0,
         6,
     )
-    cloud.charge_point(EVSE).start_charging()
-    assert charging(frame_data(cloud, EVSE), amps=6)
+    bc_cloud.charge_point(EVSE).start_charging()
+    assert charging(frame_data(bc_cloud, EVSE), amps=6)

@@ -15,9 +15,9 @@ from .peer import Peer
 
 
 async def test_an_idle_tick_pushes_only_the_grid_current(
-    peer: Peer, cloud: BlueCurrentCloud
+    peer: Peer, bc_cloud: BlueCurrentCloud
 ) -> None:
-    await cloud.tick(5)
+    await bc_cloud.tick(5)
     grid = await peer.recv()
     assert set(grid) == GRID_CURRENT_KEYS
     assert grid["object"] == "GRID_CURRENT"
@@ -25,10 +25,10 @@ async def test_an_idle_tick_pushes_only_the_grid_current(
     await peer.assert_silent()
 
 
-async def test_a_charging_car_gains_energy_and_cost(peer: Peer, cloud: BlueCurrentCloud) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_a_charging_car_gains_energy_and_cost(peer: Peer, bc_cloud: BlueCurrentCloud) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
-    await cloud.tick(3600)
+    await bc_cloud.tick(3600)
     status, grid = await peer.recv_many(2)
     assert status["object"] == "CH_STATUS"
     assert set(status["data"]) == STATUS_KEYS
@@ -40,21 +40,21 @@ async def test_a_charging_car_gains_energy_and_cost(peer: Peer, cloud: BlueCurre
     for phase in ("v1", "v2", "v3"):
         assert 227 <= data[f"actual_{phase}"] <= 233
     # The grid carries the house and the car.
-    house = cloud.grid(f"GRID-{EVSE}").household
+    house = bc_cloud.grid(f"GRID-{EVSE}").household
     for number in (1, 2, 3):
         car = data[f"actual_p{number}"]
         assert grid[f"grid_actual_p{number}"] == round(house[number - 1] + car)
 
 
 async def test_a_three_phase_car_under_smart_charging_at_a_single_phase_point(
-    cloud: BlueCurrentCloud,
+    bc_cloud: BlueCurrentCloud,
 ) -> None:
-    charge_point = cloud.charge_point(EVSE_2)  # an H:MOVE2, wired for one phase
+    charge_point = bc_cloud.charge_point(EVSE_2)  # an H:MOVE2, wired for one phase
     charge_point.smart_charging = True
     charge_point.plug_in(car_phases=3)
     assert charge_point.vehicle_status == "B"
     charge_point.start_charging()
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     assert charge_point.currents[1:] == [0.0, 0.0]
     assert charge_point.voltages[1:] == [0.0, 0.0]
     assert 12 <= charge_point.currents[0] <= 13  # smartcharging_max_usage
@@ -65,8 +65,8 @@ async def test_a_three_phase_car_under_smart_charging_at_a_single_phase_point(
     assert data["current_left"] == 13 - data["actual_p1"]
 
 
-async def test_a_single_phase_car_at_a_three_phase_point(cloud: BlueCurrentCloud) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_a_single_phase_car_at_a_three_phase_point(bc_cloud: BlueCurrentCloud) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.plug_in(car_phases=1)
     charge_point.start_charging()
     assert charge_point.currents == [16.0, 0.0, 0.0]
@@ -74,31 +74,31 @@ async def test_a_single_phase_car_at_a_three_phase_point(cloud: BlueCurrentCloud
 
 
 async def test_going_offline_is_pushed_once(
-    peer: Peer, cloud: BlueCurrentCloud, clock: ManualClock
+    peer: Peer, bc_cloud: BlueCurrentCloud, clock: ManualClock
 ) -> None:
-    charge_point = cloud.charge_point(EVSE_2)
+    charge_point = bc_cloud.charge_point(EVSE_2)
     charge_point.go_offline()
     charge_point.go_offline()  # still the first moment
     clock.advance(60)
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     status, _ = await peer.recv_many(2)
     assert status["evse_id"] == EVSE_2
     assert status["data"]["activity"] == "offline"
     assert status["data"]["offline_since"] == "20250310 12:00:00"
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     assert (await peer.recv())["object"] == "GRID_CURRENT"
     await peer.assert_silent()
     charge_point.come_online()
-    await cloud.tick(60)
+    await bc_cloud.tick(60)
     status, _ = await peer.recv_many(2)
     assert (status["data"]["activity"], status["data"]["offline_since"]) == ("available", "")
 
 
-async def test_offline_charge_points_are_frozen(cloud: BlueCurrentCloud) -> None:
-    charge_point = cloud.charge_point(EVSE)
+async def test_offline_charge_points_are_frozen(bc_cloud: BlueCurrentCloud) -> None:
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.start_charging()
     charge_point.go_offline()
-    await cloud.tick(3600)
+    await bc_cloud.tick(3600)
     assert charge_point.actual_kwh == 0
     assert charge_point.activity == "offline"
     charge_point.stop_charging()
@@ -106,20 +106,20 @@ async def test_offline_charge_points_are_frozen(cloud: BlueCurrentCloud) -> None
 
 
 async def test_grids_split_the_charge_points(http: aiohttp.ClientSession) -> None:
-    cloud = BlueCurrentCloud(seed=1)
-    populate(cloud, api_token=TOKEN, charge_points=3, grids=2)
-    grids = cloud.account(TOKEN).grids.values()
+    bc_cloud = BlueCurrentCloud(seed=1)
+    populate(bc_cloud, api_token=TOKEN, charge_points=3, grids=2)
+    grids = bc_cloud.account(TOKEN).grids.values()
     assert [[cp.evse_id for cp in grid.charge_points] for grid in grids] == [
         ["BCU100001", "BCU100002"],
         ["BCU100003"],
     ]
-    async with Simulator(bluecurrent=cloud) as simulator:
+    async with Simulator(bluecurrent=bc_cloud) as simulator:
         peer = await Peer.open(http, simulator.bluecurrent_url)
         await peer.hello(TOKEN)
-        await wait_for(None, lambda: cloud.main_connections == 1)
-        await cloud.push_grid_current("GRID-BCU100003")
+        await wait_for(None, lambda: bc_cloud.main_connections == 1)
+        await bc_cloud.push_grid_current("GRID-BCU100003")
         assert (await peer.recv())["evse_id"] == "BCU100003"
-        await cloud.tick(1)
+        await bc_cloud.tick(1)
         assert [frame["evse_id"] for frame in await peer.recv_many(2)] == [
             "BCU100001",
             "BCU100003",
@@ -130,21 +130,21 @@ async def test_grids_split_the_charge_points(http: aiohttp.ClientSession) -> Non
 async def test_the_same_seed_gives_the_same_story() -> None:
     stories = []
     for _ in range(2):
-        cloud = BlueCurrentCloud(seed=42, clock=ManualClock(START))
-        populate(cloud, api_token=TOKEN, seed=42)
-        cloud.charge_point(EVSE).start_charging()
+        bc_cloud = BlueCurrentCloud(seed=42, clock=ManualClock(START))
+        populate(bc_cloud, api_token=TOKEN, seed=42)
+        bc_cloud.charge_point(EVSE).start_charging()
         for _ in range(5):
-            await cloud.tick(30)
-        charge_point = cloud.charge_point(EVSE)
-        grid = cloud.grid(f"GRID-{EVSE}")
+            await bc_cloud.tick(30)
+        charge_point = bc_cloud.charge_point(EVSE)
+        grid = bc_cloud.grid(f"GRID-{EVSE}")
         stories.append((charge_point.actual_kwh, charge_point.voltages, grid.household))
     assert stories[0] == stories[1]
 
 
 async def test_the_background_ticker_pushes(http: aiohttp.ClientSession) -> None:
-    cloud = BlueCurrentCloud(tick_interval=0.02)
-    populate(cloud, api_token=TOKEN)
-    async with Simulator(bluecurrent=cloud) as simulator:
+    bc_cloud = BlueCurrentCloud(tick_interval=0.02)
+    populate(bc_cloud, api_token=TOKEN)
+    async with Simulator(bluecurrent=bc_cloud) as simulator:
         peer = await Peer.open(http, simulator.bluecurrent_url)
         await peer.hello(TOKEN)
         assert (await peer.recv())["object"] == "GRID_CURRENT"
@@ -153,17 +153,17 @@ async def test_the_background_ticker_pushes(http: aiohttp.ClientSession) -> None
 
 @pytest.mark.parametrize("plug_and_charge", [False, True])
 async def test_cars_come_fill_up_and_go(plug_and_charge: bool) -> None:
-    cloud = BlueCurrentCloud(seed=5, clock=ManualClock(START), arrivals=True)
-    populate(cloud, api_token=TOKEN, charge_points=1)
-    charge_point = cloud.charge_point(EVSE)
+    bc_cloud = BlueCurrentCloud(seed=5, clock=ManualClock(START), arrivals=True)
+    populate(bc_cloud, api_token=TOKEN, charge_points=1)
+    charge_point = bc_cloud.charge_point(EVSE)
     charge_point.plug_and_charge = plug_and_charge
-    await cloud.tick(10_000)  # long enough for anything to happen
+    await bc_cloud.tick(10_000)  # long enough for anything to happen
     assert charge_point.activity == "charging"
     assert charge_point.actual_kwh > 20
-    await cloud.tick(10_000)
+    await bc_cloud.tick(10_000)
     assert (charge_point.charging, charge_point.vehicle_status) == (False, "B")
-    await cloud.tick(10_000)
+    await bc_cloud.tick(10_000)
     assert charge_point.vehicle_status == "A"
     charge_point.block()
-    await cloud.tick(10_000)
+    await bc_cloud.tick(10_000)
     assert charge_point.vehicle_status == "A"

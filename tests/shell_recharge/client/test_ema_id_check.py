@@ -131,23 +131,23 @@ def test_other_lengths_pass_unchecked() -> None:
 
 
 async def test_the_client_sends_nothing_for_a_typo(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     with pytest.raises(ShellEmaIdCheckError):
         await client.active("NL-TNM-C00122045-X")
     with pytest.raises(ShellEmaIdCheckError):
         await client.start("NL-TNM-C00122054-K", EVSE_ID)
 
-    assert cloud.requests == []
+    assert shell_cloud.requests == []
 
 
 async def test_the_client_sends_the_completed_ema_id(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     await client.active("NL-TNM-C00122045")
     await client.start("nltnmc00122045", EVSE_ID)
 
-    queries = [r.query for r in cloud.requests if r.path.endswith("/active")]
-    bodies = [json.loads(r.body) for r in cloud.requests if r.path.endswith("/start")]
+    queries = [r.query for r in shell_cloud.requests if r.path.endswith("/active")]
+    bodies = [json.loads(r.body) for r in shell_cloud.requests if r.path.endswith("/start")]
     assert queries == [{"emaId": EMA_ID}]
     assert [body["evChargeNumber"] for body in bodies] == ["NLTNMC00122045K"]

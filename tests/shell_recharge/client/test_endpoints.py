@@ -27,52 +27,52 @@ from ..conftest import (
 
 
 async def test_start_sends_the_documented_request(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
 
     assert uuid.UUID(session_id)
-    start = cloud.requests[-1]
+    start = shell_cloud.requests[-1]
     assert (start.method, start.path) == ("POST", "/ev/v2/charge-session/start")
     assert json.loads(start.body) == {"evChargeNumber": EMA_ID, "evseId": EVSE_ID}
     assert start.headers["Authorization"].startswith("Bearer ")
     assert start.headers["Accept"] == "application/json"
     assert uuid.UUID(start.headers["RequestId"]).version == 4
-    assert cloud.session(session_id).state == "start-requested"
+    assert shell_cloud.session(session_id).state == "start-requested"
 
 
 async def test_every_call_has_a_fresh_request_id(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
     await client.retrieve(session_id)
     await client.active(EMA_ID)
     await client.stop(session_id)
 
-    ids = [r.headers["RequestId"] for r in cloud.requests if "charge-session" in r.path]
+    ids = [r.headers["RequestId"] for r in shell_cloud.requests if "charge-session" in r.path]
     assert len(ids) == 4
     assert len(set(ids)) == 4
 
 
 async def test_stop_sends_the_session_as_query(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
 
     await client.stop(session_id)
 
-    stop = cloud.requests[-1]
+    stop = shell_cloud.requests[-1]
     assert (stop.method, stop.path, stop.query) == (
         "POST",
         "/ev/v2/charge-session/stop",
         {"sessionId": session_id},
     )
-    assert cloud.session(session_id).state == "stop-requested"
+    assert shell_cloud.session(session_id).state == "stop-requested"
 
 
 async def test_retrieve_returns_a_typed_session(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     requested = clock.now
     session_id = await client.start(EMA_ID, EVSE_ID)
@@ -84,18 +84,18 @@ async def test_retrieve_returns_a_typed_session(
     assert session.state is SessionState.STARTED
     assert session.ema_id == EMA_ID
     assert session.evse_id == EVSE_ID
-    assert session.user_id == cloud.session(session_id).user_id
+    assert session.user_id == shell_cloud.session(session_id).user_id
     assert session.started_at is not None
     assert session.started_at.utcoffset() is not None
     assert (session.started_at - requested).total_seconds() == START_DELAY
     assert session.stopped_at is None
     assert session.last_updated == session.started_at
     assert session.error_code is None
-    assert cloud.requests[-1].query == {"sessionId": session_id}
+    assert shell_cloud.requests[-1].query == {"sessionId": session_id}
 
 
 async def test_active_lists_only_the_cards_open_sessions(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     mine = await client.start(EMA_ID, EVSE_ID)
     await client.start(OTHER_EMA_ID, "NL*TNM*E02003452*0")
@@ -104,7 +104,7 @@ async def test_active_lists_only_the_cards_open_sessions(
 
     assert [s.session_id for s in sessions] == [mine]
     assert sessions[0].state is SessionState.START_REQUESTED
-    assert cloud.requests[-1].query == {"emaId": EMA_ID}
+    assert shell_cloud.requests[-1].query == {"emaId": EMA_ID}
 
 
 async def test_active_finds_the_card_however_it_is_written(client: ShellRechargeClient) -> None:
@@ -115,37 +115,37 @@ async def test_active_finds_the_card_however_it_is_written(client: ShellRecharge
 
 @pytest.mark.parametrize("as_404", [False, True], ids=["empty-list", "404"])
 async def test_no_active_sessions_in_either_form(
-    client: ShellRechargeClient, cloud: ShellCloud, as_404: bool
+    client: ShellRechargeClient, shell_cloud: ShellCloud, as_404: bool
 ) -> None:
-    cloud.active_empty_as_404 = as_404
+    shell_cloud.active_empty_as_404 = as_404
 
     assert await client.active(EMA_ID) == []
 
-    assert cloud.requests[-1].path == "/ev/v2/charge-session/active"
+    assert shell_cloud.requests[-1].path == "/ev/v2/charge-session/active"
 
 
 @pytest.mark.parametrize("status", [200, 202])
 async def test_start_and_stop_accept_200_and_202(
-    client: ShellRechargeClient, cloud: ShellCloud, status: int
+    client: ShellRechargeClient, shell_cloud: ShellCloud, status: int
 ) -> None:
-    cloud.accept_status = status
+    shell_cloud.accept_status = status
 
     session_id = await client.start(EMA_ID, EVSE_ID)
     await client.stop(session_id)
 
-    assert cloud.session(session_id).state == "stop-requested"
+    assert shell_cloud.session(session_id).state == "stop-requested"
 
 
 @pytest.mark.parametrize("keys", list(KeyStyle))
 @pytest.mark.parametrize("states", list(StateStyle))
 async def test_every_key_and_state_spelling_parses(
     client: ShellRechargeClient,
-    cloud: ShellCloud,
+    shell_cloud: ShellCloud,
     clock: FakeClock,
     keys: KeyStyle,
     states: StateStyle,
 ) -> None:
-    cloud.key_style, cloud.state_style = keys, states
+    shell_cloud.key_style, shell_cloud.state_style = keys, states
     session_id = await client.start(EMA_ID, EVSE_ID)
 
     assert (await client.active(EMA_ID))[0].state is SessionState.START_REQUESTED
@@ -178,7 +178,7 @@ async def test_the_sdk_style_uses_both_state_keys(
 
 
 async def test_v1_prefix(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud, clock: FakeClock
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     client = ShellRechargeClient(
         session=http,
@@ -195,7 +195,7 @@ async def test_v1_prefix(
     await client.active(EMA_ID)
     await client.stop(session_id)
 
-    assert [r.path for r in cloud.requests] == [
+    assert [r.path for r in shell_cloud.requests] == [
         "/v1/oauth/token",
         "/ev/v1/charge-session/start",
         "/ev/v1/charge-session/retrieve",

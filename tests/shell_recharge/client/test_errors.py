@@ -54,12 +54,12 @@ async def _call(client: ShellRechargeClient, endpoint: str, session_id: str) -> 
 )
 async def test_http_errors_map_to_typed_errors(
     client: ShellRechargeClient,
-    cloud: ShellCloud,
+    shell_cloud: ShellCloud,
     status: int,
     error: type[ShellError],
     code: str,
 ) -> None:
-    cloud.fail_next(status, route="retrieve")
+    shell_cloud.fail_next(status, route="retrieve")
 
     with pytest.raises(error) as caught:
         await client.retrieve(SESSION_ID)
@@ -72,10 +72,10 @@ async def test_http_errors_map_to_typed_errors(
 
 @pytest.mark.parametrize("endpoint", ["start", "stop", "retrieve", "active"])
 async def test_each_endpoint_reports_server_errors(
-    client: ShellRechargeClient, cloud: ShellCloud, endpoint: str
+    client: ShellRechargeClient, shell_cloud: ShellCloud, endpoint: str
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
-    cloud.fail_next(503, route=endpoint)
+    shell_cloud.fail_next(503, route=endpoint)
 
     with pytest.raises(ShellServerError, match="E0014: Service Unavailable"):
         await _call(client, endpoint, session_id)
@@ -95,11 +95,11 @@ async def test_each_endpoint_reports_server_errors(
 )
 async def test_rate_limit_keeps_retry_after(
     client: ShellRechargeClient,
-    cloud: ShellCloud,
+    shell_cloud: ShellCloud,
     header: float | str | None,
     seconds: float | None,
 ) -> None:
-    cloud.fail_next(429, retry_after=header)
+    shell_cloud.fail_next(429, retry_after=header)
 
     with pytest.raises(ShellRateLimitError) as caught:
         await client.active(EMA_ID)
@@ -127,7 +127,7 @@ async def test_unknown_session_is_not_found(client: ShellRechargeClient) -> None
 
 
 async def test_slow_answer_is_a_connection_error(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud
 ) -> None:
     client = ShellRechargeClient(
         session=http,
@@ -137,7 +137,7 @@ async def test_slow_answer_is_a_connection_error(
         request_timeout=0.1,
     )
     await client.authenticate()
-    cloud.slow(5)
+    shell_cloud.slow(5)
     started = time.monotonic()
 
     with pytest.raises(ShellConnectionError, match=r"within 0\.1 s"):
@@ -147,9 +147,9 @@ async def test_slow_answer_is_a_connection_error(
 
 
 async def test_slow_answer_within_the_timeout_is_fine(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.slow(0.05)
+    shell_cloud.slow(0.05)
 
     assert await client.active(EMA_ID) == []
 
@@ -186,68 +186,70 @@ async def test_unreachable_api_is_a_connection_error(
 @pytest.mark.parametrize("endpoint", ["start", "stop", "retrieve", "active"])
 async def test_malformed_answers(
     client: ShellRechargeClient,
-    cloud: ShellCloud,
+    shell_cloud: ShellCloud,
     corruption: Corruption,
     message: str,
     endpoint: str,
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
-    cloud.corrupt_next(corruption, route=endpoint)
+    shell_cloud.corrupt_next(corruption, route=endpoint)
 
     with pytest.raises(ShellResponseError, match=message):
         await _call(client, endpoint, session_id)
 
 
-async def test_data_that_is_not_a_list(client: ShellRechargeClient, cloud: ShellCloud) -> None:
-    cloud.corrupt_next(Corruption.DATA_NOT_A_LIST, route="active")
+async def test_data_that_is_not_a_list(
+    client: ShellRechargeClient, shell_cloud: ShellCloud
+) -> None:
+    shell_cloud.corrupt_next(Corruption.DATA_NOT_A_LIST, route="active")
 
     with pytest.raises(ShellResponseError, match="data is not a list"):
         await client.active(EMA_ID)
 
 
 async def test_start_answer_without_session_id(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.corrupt_next(Corruption.NO_DATA, route="start")
+    shell_cloud.corrupt_next(Corruption.NO_DATA, route="start")
 
     with pytest.raises(ShellResponseError, match="no sessionId"):
         await client.start(EMA_ID, EVSE_ID)
 
 
 async def test_retrieve_answer_without_session(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
-    cloud.corrupt_next(Corruption.NO_DATA, route="retrieve")
+    shell_cloud.corrupt_next(Corruption.NO_DATA, route="retrieve")
 
     with pytest.raises(ShellResponseError, match="holds no session"):
         await client.retrieve(session_id)
 
 
 async def test_active_answer_without_data_means_no_sessions(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     await client.start(EMA_ID, EVSE_ID)
-    cloud.corrupt_next(Corruption.NO_DATA, route="active")
+    shell_cloud.corrupt_next(Corruption.NO_DATA, route="active")
 
     assert await client.active(EMA_ID) == []
 
 
 @pytest.mark.parametrize("endpoint", ["retrieve", "active"])
 async def test_session_without_id(
-    client: ShellRechargeClient, cloud: ShellCloud, endpoint: str
+    client: ShellRechargeClient, shell_cloud: ShellCloud, endpoint: str
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
-    cloud.corrupt_next(Corruption.BROKEN_SESSION, route=endpoint)
+    shell_cloud.corrupt_next(Corruption.BROKEN_SESSION, route=endpoint)
 
     with pytest.raises(ShellResponseError, match="no id"):
         await _call(client, endpoint, session_id)
 
 
 async def test_error_status_with_unreadable_body(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.fail_next(502, route="active", corruption=Corruption.BAD_JSON)
+    shell_cloud.fail_next(502, route="active", corruption=Corruption.BAD_JSON)
 
     with pytest.raises(ShellServerError, match=r"^Shell active: HTTP 502$") as caught:
         await client.active(EMA_ID)
@@ -255,27 +257,31 @@ async def test_error_status_with_unreadable_body(
     assert caught.value.code is None
 
 
-async def test_unused_faults_can_be_cleared(client: ShellRechargeClient, cloud: ShellCloud) -> None:
-    cloud.fail_next(500, route="active")
-    cloud.clear_faults()
+async def test_unused_faults_can_be_cleared(
+    client: ShellRechargeClient, shell_cloud: ShellCloud
+) -> None:
+    shell_cloud.fail_next(500, route="active")
+    shell_cloud.clear_faults()
 
     assert await client.active(EMA_ID) == []
 
 
 async def test_faults_without_route_spare_the_token_endpoint(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.fail_next(500)
+    shell_cloud.fail_next(500)
 
     with pytest.raises(ShellServerError, match="active"):
         await client.active(EMA_ID)
 
-    assert cloud.tokens_issued == 1
+    assert shell_cloud.tokens_issued == 1
 
 
-async def test_faults_are_used_up_in_order(client: ShellRechargeClient, cloud: ShellCloud) -> None:
-    cloud.fail_next(503, route="active")
-    cloud.fail_next(429, route="active", retry_after=2)
+async def test_faults_are_used_up_in_order(
+    client: ShellRechargeClient, shell_cloud: ShellCloud
+) -> None:
+    shell_cloud.fail_next(503, route="active")
+    shell_cloud.fail_next(429, route="active", retry_after=2)
 
     with pytest.raises(ShellServerError):
         await client.active(EMA_ID)
@@ -285,9 +291,9 @@ async def test_faults_are_used_up_in_order(client: ShellRechargeClient, cloud: S
 
 
 async def test_concurrent_failures_do_not_leak_tasks(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.fail_next(500, times=3)
+    shell_cloud.fail_next(500, times=3)
 
     results = await asyncio.gather(
         *(client.active(EMA_ID) for _ in range(3)), return_exceptions=True
@@ -297,10 +303,10 @@ async def test_concurrent_failures_do_not_leak_tasks(
 
 
 async def test_success_status_with_failed_body(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
-    cloud.corrupt_next(Corruption.FAILED_STATUS, route="stop")
+    shell_cloud.corrupt_next(Corruption.FAILED_STATUS, route="stop")
 
     with pytest.raises(ShellResponseError, match="failed: Backend failed") as caught:
         await client.stop(session_id)

@@ -16,23 +16,23 @@ from simulator.shell import Corruption, ShellCloud
 from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, START_DELAY, FakeClock
 
 
-def _secrets(client: ShellRechargeClient, cloud: ShellCloud) -> list[str]:
+def _secrets(client: ShellRechargeClient, shell_cloud: ShellCloud) -> list[str]:
     tokens = [
         r.headers["Authorization"].removeprefix("Bearer ")
-        for r in cloud.requests
+        for r in shell_cloud.requests
         if "charge-session" in r.path
     ]
     assert tokens, "no API call carried a token"
     return [CLIENT_SECRET, *tokens]
 
 
-async def _collect_errors(client: ShellRechargeClient, cloud: ShellCloud) -> list[ShellError]:
+async def _collect_errors(client: ShellRechargeClient, shell_cloud: ShellCloud) -> list[ShellError]:
     errors: list[ShellError] = []
-    cloud.fail_next(401, route="active", times=2)
-    cloud.fail_next(429, retry_after=5, route="active")
-    cloud.fail_next(500, route="active")
-    cloud.corrupt_next(Corruption.BAD_JSON, route="active")
-    cloud.corrupt_next(Corruption.WRONG_REQUEST_ID, route="active")
+    shell_cloud.fail_next(401, route="active", times=2)
+    shell_cloud.fail_next(429, retry_after=5, route="active")
+    shell_cloud.fail_next(500, route="active")
+    shell_cloud.corrupt_next(Corruption.BAD_JSON, route="active")
+    shell_cloud.corrupt_next(Corruption.WRONG_REQUEST_ID, route="active")
     for _ in range(5):
         try:
             await client.active(EMA_ID)
@@ -47,7 +47,7 @@ async def _collect_errors(client: ShellRechargeClient, cloud: ShellCloud) -> lis
 
 async def test_secrets_stay_out_of_errors_reprs_and_logs(
     client: ShellRechargeClient,
-    cloud: ShellCloud,
+    shell_cloud: ShellCloud,
     clock: FakeClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -55,11 +55,11 @@ async def test_secrets_stay_out_of_errors_reprs_and_logs(
     session_id = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
     await client.retrieve(session_id)
-    errors = await _collect_errors(client, cloud)
+    errors = await _collect_errors(client, shell_cloud)
     await client.stop(session_id)
 
     assert len(errors) == 6
-    secrets = _secrets(client, cloud)
+    secrets = _secrets(client, shell_cloud)
     texts = [repr(client), str(client), caplog.text]
     for err in errors:
         texts += [str(err), repr(err), repr(err.__cause__), str(err.__cause__)]

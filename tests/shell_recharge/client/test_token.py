@@ -21,16 +21,16 @@ from simulator.shell import Corruption, ShellCloud
 from ..conftest import CLIENT_ID, CLIENT_SECRET, EMA_ID, FakeClock
 
 
-def _token_requests(cloud: ShellCloud) -> int:
-    return sum(r.path == "/v2/oauth/token" for r in cloud.requests)
+def _token_requests(shell_cloud: ShellCloud) -> int:
+    return sum(r.path == "/v2/oauth/token" for r in shell_cloud.requests)
 
 
 async def test_token_is_fetched_with_basic_credentials(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     await client.active(EMA_ID)
 
-    token = cloud.requests[0]
+    token = shell_cloud.requests[0]
     assert (token.method, token.path) == ("POST", "/v2/oauth/token")
     assert token.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert parse_qs(token.body) == {"grant_type": ["client_credentials"]}
@@ -38,34 +38,34 @@ async def test_token_is_fetched_with_basic_credentials(
     assert token.headers["Authorization"] == f"Basic {expected}"
 
 
-async def test_token_is_cached(client: ShellRechargeClient, cloud: ShellCloud) -> None:
+async def test_token_is_cached(client: ShellRechargeClient, shell_cloud: ShellCloud) -> None:
     for _ in range(3):
         await client.active(EMA_ID)
 
-    assert cloud.tokens_issued == 1
-    bearers = {r.headers["Authorization"] for r in cloud.requests if "charge" in r.path}
+    assert shell_cloud.tokens_issued == 1
+    bearers = {r.headers["Authorization"] for r in shell_cloud.requests if "charge" in r.path}
     assert len(bearers) == 1
 
 
 async def test_token_is_refreshed_a_minute_before_it_expires(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.token_lifetime = 3600
+    shell_cloud.token_lifetime = 3600
     await client.active(EMA_ID)
 
     clock.advance(3600 - 61)
     await client.active(EMA_ID)
-    assert cloud.tokens_issued == 1
+    assert shell_cloud.tokens_issued == 1
 
     clock.advance(2)  # 59 s left: still valid, but too close to expiry to rely on
     await client.active(EMA_ID)
-    assert cloud.tokens_issued == 2
+    assert shell_cloud.tokens_issued == 2
 
 
 async def test_short_lived_token_is_refreshed_at_half_its_life(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.token_lifetime = 20
+    shell_cloud.token_lifetime = 20
     await client.active(EMA_ID)
 
     clock.advance(9)
@@ -73,71 +73,73 @@ async def test_short_lived_token_is_refreshed_at_half_its_life(
     clock.advance(1)
     await client.active(EMA_ID)
 
-    assert cloud.tokens_issued == 2
+    assert shell_cloud.tokens_issued == 2
 
 
 async def test_expires_in_as_string(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.expires_in_as_string = True
-    cloud.token_lifetime = 100
+    shell_cloud.expires_in_as_string = True
+    shell_cloud.token_lifetime = 100
     await client.active(EMA_ID)
 
     clock.advance(60)
     await client.active(EMA_ID)
 
-    assert cloud.tokens_issued == 2
+    assert shell_cloud.tokens_issued == 2
 
 
 async def test_401_fetches_a_new_token_and_retries_once(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     await client.active(EMA_ID)
-    cloud.revoke_tokens()
+    shell_cloud.revoke_tokens()
 
     assert await client.active(EMA_ID) == []
 
-    assert cloud.tokens_issued == 2
-    paths = [r.path for r in cloud.requests]
+    assert shell_cloud.tokens_issued == 2
+    paths = [r.path for r in shell_cloud.requests]
     assert paths[-3:] == [
         "/ev/v2/charge-session/active",
         "/v2/oauth/token",
         "/ev/v2/charge-session/active",
     ]
-    refused, retried = [r for r in cloud.requests if r.path.endswith("active")][-2:]
+    refused, retried = [r for r in shell_cloud.requests if r.path.endswith("active")][-2:]
     assert refused.headers["Authorization"] != retried.headers["Authorization"]
     assert refused.headers["RequestId"] != retried.headers["RequestId"]
 
 
-async def test_second_401_is_an_auth_error(client: ShellRechargeClient, cloud: ShellCloud) -> None:
-    cloud.fail_next(401, route="active", times=2)
+async def test_second_401_is_an_auth_error(
+    client: ShellRechargeClient, shell_cloud: ShellCloud
+) -> None:
+    shell_cloud.fail_next(401, route="active", times=2)
 
     with pytest.raises(ShellAuthError) as caught:
         await client.active(EMA_ID)
 
     assert caught.value.status == 401
     assert caught.value.code == "E0003"
-    assert cloud.tokens_issued == 2
+    assert shell_cloud.tokens_issued == 2
 
 
 async def test_token_without_lifetime_is_kept_until_refused(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.omit_expires_in = True
-    cloud.token_lifetime = 10**6
+    shell_cloud.omit_expires_in = True
+    shell_cloud.token_lifetime = 10**6
     await client.authenticate()
 
     clock.advance(10**6 - 1)
     await client.active(EMA_ID)
-    assert cloud.tokens_issued == 1
+    assert shell_cloud.tokens_issued == 1
 
     clock.advance(1)  # the cloud's own lifetime is over: a 401, then a new token
     await client.active(EMA_ID)
-    assert cloud.tokens_issued == 2
+    assert shell_cloud.tokens_issued == 2
 
 
 async def test_wrong_secret_is_an_auth_error(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud
 ) -> None:
     client = ShellRechargeClient(
         session=http, client_id=CLIENT_ID, client_secret="wrong", base_url=base_url
@@ -149,35 +151,35 @@ async def test_wrong_secret_is_an_auth_error(
     assert caught.value.status == 401
     assert caught.value.code == "invalid_client"
     # Basic first, then form fields; no API call without a token.
-    assert [r.path for r in cloud.requests] == ["/v2/oauth/token"] * 2
+    assert [r.path for r in shell_cloud.requests] == ["/v2/oauth/token"] * 2
 
 
 async def test_falls_back_to_form_credentials_and_remembers(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.accept_basic_auth = False
+    shell_cloud.accept_basic_auth = False
     await client.active(EMA_ID)
 
-    form = parse_qs(cloud.requests[1].body)
+    form = parse_qs(shell_cloud.requests[1].body)
     assert form == {
         "grant_type": ["client_credentials"],
         "client_id": [CLIENT_ID],
         "client_secret": [CLIENT_SECRET],
     }
-    assert "Authorization" not in cloud.requests[1].headers
+    assert "Authorization" not in shell_cloud.requests[1].headers
 
     clock.advance(4000)
     await client.active(EMA_ID)
-    tokens = [r for r in cloud.requests if r.path.endswith("token")]
+    tokens = [r for r in shell_cloud.requests if r.path.endswith("token")]
     assert len(tokens) == 3  # basic, form, then form straight away
     assert "Authorization" not in tokens[2].headers
 
 
 async def test_basic_refused_and_form_refused(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
-    cloud.accept_basic_auth = False
-    cloud.accept_form_auth = False
+    shell_cloud.accept_basic_auth = False
+    shell_cloud.accept_form_auth = False
 
     with pytest.raises(ShellAuthError):
         await client.authenticate()
@@ -194,9 +196,9 @@ async def test_basic_refused_and_form_refused(
     ],
 )
 async def test_token_endpoint_failures(
-    client: ShellRechargeClient, cloud: ShellCloud, status: int, error: type[Exception]
+    client: ShellRechargeClient, shell_cloud: ShellCloud, status: int, error: type[Exception]
 ) -> None:
-    cloud.fail_next(status, route="token", times=2)
+    shell_cloud.fail_next(status, route="token", times=2)
 
     with pytest.raises(error):
         await client.active(EMA_ID)
@@ -206,16 +208,16 @@ async def test_token_endpoint_failures(
     "corruption", [Corruption.BAD_JSON, Corruption.NOT_AN_OBJECT, Corruption.NO_DATA]
 )
 async def test_malformed_token_answer(
-    client: ShellRechargeClient, cloud: ShellCloud, corruption: Corruption
+    client: ShellRechargeClient, shell_cloud: ShellCloud, corruption: Corruption
 ) -> None:
-    cloud.corrupt_next(corruption, route="token")
+    shell_cloud.corrupt_next(corruption, route="token")
 
     with pytest.raises(ShellResponseError):
         await client.authenticate()
 
 
 async def test_unsupported_grant_type(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud
 ) -> None:
     async with http.post(f"{base_url}/v2/oauth/token", data={"grant_type": "password"}) as reply:
         assert reply.status == 400
@@ -230,8 +232,8 @@ async def test_garbled_basic_header(http: aiohttp.ClientSession, base_url: str) 
 
 
 async def test_concurrent_calls_share_one_token_fetch(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     await asyncio.gather(*(client.active(EMA_ID) for _ in range(5)))
 
-    assert cloud.tokens_issued == 1
+    assert shell_cloud.tokens_issued == 1

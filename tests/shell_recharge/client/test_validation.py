@@ -77,43 +77,43 @@ def test_session_id_keeps_its_case() -> None:
 
 @pytest.mark.parametrize("ema_id", BAD_EMA_IDS)
 async def test_start_and_active_refuse_a_bad_ema_id(
-    client: ShellRechargeClient, cloud: ShellCloud, ema_id: str
+    client: ShellRechargeClient, shell_cloud: ShellCloud, ema_id: str
 ) -> None:
     with pytest.raises(ShellValidationError, match="EMA-ID"):
         await client.start(ema_id, EVSE_ID)
     with pytest.raises(ShellValidationError, match="EMA-ID"):
         await client.active(ema_id)
 
-    assert cloud.requests == []
+    assert shell_cloud.requests == []
 
 
 @pytest.mark.parametrize("evse_id", BAD_EVSE_IDS)
 async def test_start_refuses_a_bad_evse_id(
-    client: ShellRechargeClient, cloud: ShellCloud, evse_id: str
+    client: ShellRechargeClient, shell_cloud: ShellCloud, evse_id: str
 ) -> None:
     with pytest.raises(ShellValidationError, match="EVSE id"):
         await client.start(EMA_ID, evse_id)
 
-    assert cloud.requests == []
+    assert shell_cloud.requests == []
 
 
 @pytest.mark.parametrize("session_id", BAD_SESSION_IDS)
 async def test_stop_and_retrieve_refuse_a_bad_session_id(
-    client: ShellRechargeClient, cloud: ShellCloud, session_id: str
+    client: ShellRechargeClient, shell_cloud: ShellCloud, session_id: str
 ) -> None:
     with pytest.raises(ShellValidationError, match="UUID"):
         await client.stop(session_id)
     with pytest.raises(ShellValidationError, match="UUID"):
         await client.retrieve(session_id)
 
-    assert cloud.requests == []
+    assert shell_cloud.requests == []
 
 
 async def test_the_cloud_refuses_what_the_client_would_not_send(
-    client: ShellRechargeClient, cloud: ShellCloud
+    client: ShellRechargeClient, shell_cloud: ShellCloud
 ) -> None:
     """A 400 from the API is a validation error too, with the API's own code."""
-    cloud.fail_next(400, route="start")
+    shell_cloud.fail_next(400, route="start")
 
     with pytest.raises(ShellValidationError) as caught:
         await client.start(EMA_ID, EVSE_ID)

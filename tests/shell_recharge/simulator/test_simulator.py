@@ -144,9 +144,9 @@ async def test_query_parameters_are_checked(
 
 
 async def test_500_carries_details(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud
 ) -> None:
-    cloud.fail_next(500)
+    shell_cloud.fail_next(500)
     headers = {
         "Authorization": f"Bearer {await _token(http, base_url)}",
         "RequestId": str(uuid.uuid4()),
@@ -158,40 +158,40 @@ async def test_500_carries_details(
 
 
 async def test_requests_are_recorded(
-    http: aiohttp.ClientSession, base_url: str, cloud: ShellCloud, clock: FakeClock
+    http: aiohttp.ClientSession, base_url: str, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     await _token(http, base_url)
 
-    [recorded] = cloud.requests
+    [recorded] = shell_cloud.requests
     assert recorded.method == "POST"
     assert recorded.path == "/v2/oauth/token"
     assert "client_id=partner-client-id" in recorded.body
     assert recorded.at == clock.now
 
 
-def test_controls_name_unknown_things(cloud: ShellCloud) -> None:
+def test_controls_name_unknown_things(shell_cloud: ShellCloud) -> None:
     with pytest.raises(KeyError):
-        cloud.set_ev_connected("NL*TNM*E00000000*0", True)
+        shell_cloud.set_ev_connected("NL*TNM*E00000000*0", True)
     with pytest.raises(KeyError):
-        cloud.session(str(uuid.uuid4()))
+        shell_cloud.session(str(uuid.uuid4()))
 
 
 def test_seed_makes_the_cloud_repeatable(clock: FakeClock) -> None:
     def user_ids(seed: int) -> dict[str, str]:
-        cloud = ShellCloud(
+        shell_cloud = ShellCloud(
             client_id="a", client_secret="b", cards=[EMA_ID], evse_ids=[], clock=clock, seed=seed
         )
-        return dict(cloud._users)
+        return dict(shell_cloud._users)
 
     assert user_ids(3) == user_ids(3)
     assert user_ids(3) != user_ids(4)
 
 
 def test_default_clock_is_utc_wall_time() -> None:
-    cloud = ShellCloud(client_id="a", client_secret="b", cards=[], evse_ids=[EVSE_ID])
-    cloud.set_ev_connected(EVSE_ID, False)  # reads the clock; must not fail without one
+    shell_cloud = ShellCloud(client_id="a", client_secret="b", cards=[], evse_ids=[EVSE_ID])
+    shell_cloud.set_ev_connected(EVSE_ID, False)  # reads the clock; must not fail without one
 
-    assert cloud.requests == []
+    assert shell_cloud.requests == []
 
 
 def test_state_values_are_the_apis() -> None:
@@ -206,21 +206,21 @@ def test_state_values_are_the_apis() -> None:
 
 
 async def test_shutdown_releases_slow_answers(
-    cloud: ShellCloud, http: aiohttp.ClientSession, socket_enabled: None
+    shell_cloud: ShellCloud, http: aiohttp.ClientSession, socket_enabled: None
 ) -> None:
     """A host stopping mid-answer does not wait out the delay."""
     app = web.Application()
-    cloud.install(app)
+    shell_cloud.install(app)
     runner = web.AppRunner(app, shutdown_timeout=30)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    cloud.slow(30)
+    shell_cloud.slow(30)
 
     pending = asyncio.create_task(http.post(f"http://127.0.0.1:{port}/v2/oauth/token"))
     for _ in range(500):  # until the cloud holds the request
-        if cloud.requests:
+        if shell_cloud.requests:
             break
         await asyncio.sleep(0.01)
     loop = asyncio.get_running_loop()

@@ -26,7 +26,7 @@ from ..conftest import (
 
 
 async def test_full_life_of_a_session(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     requested = clock.now
     session_id = await client.start(EMA_ID, EVSE_ID)
@@ -61,9 +61,9 @@ async def test_full_life_of_a_session(
 
 
 async def test_states_catch_up_after_a_long_pause(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.session_limit = 3600
+    shell_cloud.session_limit = 3600
     session_id = await client.start(EMA_ID, EVSE_ID)
 
     clock.advance(10 * 3600)
@@ -104,9 +104,9 @@ async def test_evse_in_use(client: ShellRechargeClient, clock: FakeClock) -> Non
 
 
 async def test_ev_not_connected(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.set_ev_connected(EVSE_ID, False)
+    shell_cloud.set_ev_connected(EVSE_ID, False)
     session_id = await client.start(EMA_ID, EVSE_ID)
 
     clock.advance(START_DELAY)
@@ -115,20 +115,20 @@ async def test_ev_not_connected(
     assert session.state is SessionState.FAILED_TO_START
     assert session.error_code == FailureCode.EV_NOT_CONNECTED_TO_EVSE
 
-    cloud.set_ev_connected(EVSE_ID, True)
+    shell_cloud.set_ev_connected(EVSE_ID, True)
     retry = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
     assert (await client.retrieve(retry)).state is SessionState.STARTED
 
 
 async def test_unplugging_ends_the_session(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
     other = await client.start(OTHER_EMA_ID, OTHER_EVSE_ID)
     clock.advance(START_DELAY + 60)
 
-    cloud.set_ev_connected(EVSE_ID, False)
+    shell_cloud.set_ev_connected(EVSE_ID, False)
 
     session = await client.retrieve(session_id)
     assert session.state is SessionState.STOPPED
@@ -137,23 +137,23 @@ async def test_unplugging_ends_the_session(
 
 
 async def test_session_ends_by_itself(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
 
-    cloud.end_session(session_id)
+    shell_cloud.end_session(session_id)
 
     assert await client.active(EMA_ID) == []
     assert (await client.retrieve(session_id)).state is SessionState.STOPPED
     with pytest.raises(ValueError, match="already over"):
-        cloud.end_session(session_id)
+        shell_cloud.end_session(session_id)
 
 
 async def test_scripted_start_failure(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.fail_next_start(EVSE_ID.lower())
+    shell_cloud.fail_next_start(EVSE_ID.lower())
     failed = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
 
@@ -167,11 +167,11 @@ async def test_scripted_start_failure(
 
 
 async def test_failed_stop_keeps_the_session_running(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
     session_id = await client.start(EMA_ID, EVSE_ID)
     clock.advance(START_DELAY)
-    cloud.fail_next_stop(session_id, code="ServiceUnavailable", message="Operator offline")
+    shell_cloud.fail_next_stop(session_id, code="ServiceUnavailable", message="Operator offline")
 
     await client.stop(session_id)
     clock.advance(STOP_DELAY)
@@ -201,11 +201,15 @@ async def test_stop_before_the_start_went_through(
 
 
 async def test_delays_can_change(
-    client: ShellRechargeClient, cloud: ShellCloud, clock: FakeClock
+    client: ShellRechargeClient, shell_cloud: ShellCloud, clock: FakeClock
 ) -> None:
-    cloud.start_delay = 0
-    cloud.stop_delay = 0
-    assert (cloud.start_delay, cloud.stop_delay, cloud.session_limit) == (0, 0, None)
+    shell_cloud.start_delay = 0
+    shell_cloud.stop_delay = 0
+    assert (shell_cloud.start_delay, shell_cloud.stop_delay, shell_cloud.session_limit) == (
+        0,
+        0,
+        None,
+    )
 
     session_id = await client.start(EMA_ID, EVSE_ID)
     assert (await client.retrieve(session_id)).state is SessionState.STARTED
