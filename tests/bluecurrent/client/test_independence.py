@@ -3,7 +3,7 @@
 import ast
 from pathlib import Path
 
-API_DIR = Path(__file__).parents[2] / "custom_components" / "blue_current" / "api"
+API_DIR = Path(__file__).parents[3] / "custom_components" / "blue_current" / "api"
 
 
 def _imported_modules(path: Path) -> set[str]:
