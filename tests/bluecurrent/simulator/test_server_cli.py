@@ -30,7 +30,7 @@ from tests.waiting import wait_for
 
 from .peer import Peer
 
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).parents[3]
 
 
 class Ping:
