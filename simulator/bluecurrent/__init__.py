@@ -6,7 +6,12 @@ from .connection import ReceivedFrame
 from .demo import populate
 from .model import (
     APP_CARD_UID,
+    CHEAP_PRICE,
+    HEARTBEAT_TIMEOUT,
+    HOME_USE_CARD_UID,
+    PRICE_CURVE,
     Account,
+    CapacityTariff,
     Card,
     ChargePoint,
     DelayedCharging,
@@ -14,15 +19,22 @@ from .model import (
     OverrideSchedule,
     PriceBasedCharging,
     Tariff,
+    is_cheap,
+    price_at,
 )
 from .ratelimit import LimitSignal
 from .verdicts import Outcome
 
 __all__ = [
     "APP_CARD_UID",
+    "CHEAP_PRICE",
     "CLOUD_TIMEZONE",
+    "HEARTBEAT_TIMEOUT",
+    "HOME_USE_CARD_UID",
+    "PRICE_CURVE",
     "Account",
     "BlueCurrentCloud",
+    "CapacityTariff",
     "Card",
     "ChargePoint",
     "Clock",
@@ -35,7 +47,9 @@ __all__ = [
     "PriceBasedCharging",
     "ReceivedFrame",
     "Tariff",
+    "is_cheap",
     "populate",
+    "price_at",
     "system_clock",
     "wire_time",
 ]

@@ -72,6 +72,7 @@ class BlueCurrentCloud:
         self._stalled = False
         self._told_status: dict[str, Frame] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._last_tick = clock()
 
     # Building the world.
 
@@ -101,7 +102,9 @@ class BlueCurrentCloud:
     ) -> ChargePoint:
         """Add a charge point to an account, behind the grid with this label."""
         account = self._accounts[api_token]
-        charge_point = ChargePoint(evse_id=evse_id, clock=self.clock, **fields)
+        charge_point = ChargePoint(
+            evse_id=evse_id, clock=self.clock, overrides=account.schedules, **fields
+        )
         account.charge_points[evse_id] = charge_point
         account.grids.setdefault(grid, Grid()).charge_points.append(charge_point)
         # Clients start from GET_CH_STATUS; a push is due once the state moves from here.
@@ -231,12 +234,21 @@ class BlueCurrentCloud:
     # Time.
 
     async def tick(self, seconds: float) -> None:
-        """Advance the model; push changed CH_STATUS and every grid's GRID_CURRENT."""
+        """Advance the model; push changed CH_STATUS and every grid's GRID_CURRENT.
+
+        The model moves by `seconds` or by as much as the clock moved since the last tick,
+        whichever is more: a tick that covers time the clock did not move (a warm-up before
+        the demo, a test with a clock standing still) moves running sessions' starts back.
+        """
+        now = self.clock()
+        moved = max((now - self._last_tick).total_seconds(), 0.0)
+        ahead = max(seconds - moved, 0.0)
+        self._last_tick = now
         for account in self._accounts.values():
             for charge_point in account.charge_points.values():
                 if self.arrivals:
                     physics.come_and_go(charge_point, seconds, self._rng)
-                physics.advance_charge_point(charge_point, seconds, self._rng)
+                physics.advance_charge_point(charge_point, ahead, self._rng)
             for grid in account.grids.values():
                 physics.advance_grid(grid, seconds, self._rng)
             for charge_point in account.charge_points.values():

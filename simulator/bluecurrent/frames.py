@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .clock import wire_time
-from .model import Account, Card, ChargePoint, Grid, OverrideSchedule
+from .model import Account, CapacityTariff, Card, ChargePoint, Grid, OverrideSchedule
 
 type Frame = dict[str, Any]
 
@@ -51,33 +51,51 @@ def _default_card(card: Card) -> Frame:
     }
 
 
+def _profile(value: bool, permission: str) -> Frame:
+    return {"value": value, "permission": permission}
+
+
 def delayed_charging(charge_point: ChargePoint) -> Frame:
-    """The delayed-charging profile (value = switched on)."""
+    """The delayed-charging profile; slimmed to value and permission while off (or hidden)."""
     delayed = charge_point.delayed
+    permission = charge_point.permission(delayed)
+    if not delayed.enabled or permission == "none":
+        return _profile(delayed.enabled, permission)
+    held = charge_point.held_by == "delayed_charging"
     return {
-        **_setting(delayed.enabled),
-        "days": list(delayed.days),
+        **_profile(True, permission),
+        "selected_days": list(delayed.days),  # the write command calls them "days"
         "start_time": delayed.start_time,
         "end_time": delayed.end_time,
-        "override": delayed.override,
+        "smart_current_heartbeat_timeout": charge_point.heartbeat_timeout if held else 0,
     }
 
 
 def price_based_charging(charge_point: ChargePoint) -> Frame:
-    """The price-based charging profile (value = switched on)."""
+    """The price-based profile; its settings only while on, under the cloud's read keys."""
     price = charge_point.price_based
+    permission = charge_point.permission(price)
+    if not price.enabled or permission == "none":
+        return _profile(price.enabled, permission)
     return {
-        **_setting(price.enabled),
-        "expected_departure_time": price.expected_departure_time,
+        **_profile(True, permission),
+        "expected_leave_time": price.expected_departure_time,  # written as ..._departure_time
         "current_battery_pct": price.current_battery_pct,
         "minimum_pct": price.minimum_pct,
         "battery_size_kwh": price.battery_size_kwh,
-        "override": price.override,
+    }
+
+
+def capacity_tariff(charge_point: ChargePoint, tariff: CapacityTariff) -> Frame:
+    """The capacity tariff and its limit."""
+    return {
+        **_profile(tariff.enabled, charge_point.permission(tariff)),
+        "capacitytariffmaxkwh": tariff.max_kwh,
     }
 
 
 def _common_settings(charge_point: ChargePoint) -> Frame:
-    return {
+    common: Frame = {
         "evse_id": charge_point.evse_id,
         "model_type": charge_point.model_type,
         "chargepoint_type": charge_point.chargepoint_type,
@@ -89,7 +107,11 @@ def _common_settings(charge_point: ChargePoint) -> Frame:
         "default_card": _default_card(charge_point.default_card),
         "delayed_charging": delayed_charging(charge_point),
         "price_based_charging": price_based_charging(charge_point),
+        "plug_and_charge_charge_card": _default_card(charge_point.plug_and_charge_card),
     }
+    if charge_point.capacity_tariff is not None:
+        common["capacity_tariff"] = capacity_tariff(charge_point, charge_point.capacity_tariff)
+    return common
 
 
 def charge_point_entry(charge_point: ChargePoint) -> Frame:
@@ -126,7 +148,11 @@ def status_data(charge_point: ChargePoint) -> Frame:
     volts = list(charge_point.voltages)
     avg_current = _average([float(a) for a in amps])
     avg_voltage = _average(volts)
-    limit = charge_point.current_limit
+    limit = charge_point.limit_in_force
+    # Under an override schedule the smart-charging limit in force is the capped one.
+    smart_limit = (
+        charge_point.smartcharging_max_usage if charge_point.override_in_force is None else limit
+    )
     return {
         "evse_id": charge_point.evse_id,
         "actual_p1": amps[0],
@@ -138,7 +164,7 @@ def status_data(charge_point: ChargePoint) -> Frame:
         "activity": charge_point.activity,
         "actual_kwh": round(charge_point.actual_kwh, 3),
         "max_usage": charge_point.max_usage,
-        "smartcharging_max_usage": charge_point.smartcharging_max_usage,
+        "smartcharging_max_usage": smart_limit,
         "max_offline": charge_point.max_offline,
         "offline_since": wire_time(charge_point.offline_since),
         "start_datetime": wire_time(charge_point.start_datetime),
@@ -149,6 +175,9 @@ def status_data(charge_point: ChargePoint) -> Frame:
         "avg_current": avg_current,
         "current_left": round(limit - avg_current, 1),
         "total_kw": round(sum(a * v for a, v in zip(amps, volts, strict=True)) / 1000, 2),
+        "boosting": charge_point.boosting,
+        "smart_current_heartbeat_timeout": charge_point.heartbeat_timeout,
+        "socket_id": charge_point.socket_id,
     }
 
 

@@ -8,11 +8,15 @@ from .model import ChargePoint, Grid
 
 VOLTAGE_NOISE = 3.0  # volts either side of nominal
 HOUSE_LOAD_MAX = 10.0  # amperes per phase
-SECONDS_PER_HOUR = 3600.0
 
 
-def advance_charge_point(charge_point: ChargePoint, seconds: float, rng: random.Random) -> None:
-    """Let a charge point run for some seconds."""
+def advance_charge_point(charge_point: ChargePoint, ahead: float, rng: random.Random) -> None:
+    """Let a charge point run until the clock's time, plus `ahead` seconds the clock did not move.
+
+    Energy is counted at the power drawn since the last tick; then profiles and override
+    schedules are applied at the new time, and the car's draw wanders a little.
+    """
+    charge_point.meter(ahead)
     if not charge_point.online:
         return  # the cloud hears nothing from it
     charge_point.settle()
@@ -27,10 +31,6 @@ def advance_charge_point(charge_point: ChargePoint, seconds: float, rng: random.
         round(volts + rng.uniform(-VOLTAGE_NOISE, VOLTAGE_NOISE), 1) if volts else 0.0
         for volts in charge_point.voltages
     ]
-    watts = sum(a * v for a, v in zip(charge_point.currents, charge_point.voltages, strict=True))
-    kwh = watts / 1000 * seconds / SECONDS_PER_HOUR
-    charge_point.actual_kwh += kwh
-    charge_point.total_cost += kwh * charge_point.tariff.price_in_vat
 
 
 def advance_grid(grid: Grid, seconds: float, rng: random.Random) -> None:

@@ -280,13 +280,30 @@ async def _reboot(ctx: Context) -> None:
     await _decide(ctx, "REBOOT", charge_point, Change(apply=apply, result=dict), acknowledge=True)
 
 
-# Smart charging: answered with STATUS_<CMD> only; the result is the profile as it stands.
+# Smart charging: answered with STATUS_<CMD> only; the result is the profile as it stands
+# (read back as CH_SETTINGS sends it). Only a profile with "write" permission may change, and
+# the two profiles are exclusive: switching one on while the other is on is refused.
 
 
-async def _smart(ctx: Context, charge_point: ChargePoint, apply: Callable[[], None]) -> None:
+async def _smart(
+    ctx: Context,
+    charge_point: ChargePoint,
+    apply: Callable[[], None],
+    refusal: Callable[[], bool] = lambda: False,
+    *,
+    settings: bool = True,
+) -> None:
     delayed = "DELAYED" in ctx.text("command")
+    profile = charge_point.delayed if delayed else charge_point.price_based
     builder = frames.delayed_charging if delayed else frames.price_based_charging
-    change = Change(apply=apply, result=lambda: builder(charge_point), settings=True)
+
+    def refused() -> Outcome | None:
+        writable = charge_point.permission(profile) == "write"
+        return Outcome.REJECTED if not writable or refusal() else None
+
+    change = Change(
+        apply=apply, result=lambda: builder(charge_point), settings=settings, refusal=refused
+    )
     await _decide(ctx, ctx.text("command"), charge_point, change, acknowledge=False)
 
 
@@ -297,7 +314,10 @@ async def _set_delayed(ctx: Context) -> None:
     def apply() -> None:
         charge_point.delayed.enabled = value
 
-    await _smart(ctx, charge_point, apply)
+    def refusal() -> bool:
+        return value and charge_point.price_based.enabled
+
+    await _smart(ctx, charge_point, apply, refusal)
 
 
 def _parse_days(value: object) -> list[int]:
@@ -334,7 +354,13 @@ async def _set_price_based(ctx: Context) -> None:
     def apply() -> None:
         charge_point.price_based.enabled = value
 
-    await _smart(ctx, charge_point, apply)
+    def refusal() -> bool:
+        return value and charge_point.delayed.enabled
+
+    await _smart(ctx, charge_point, apply, refusal)
+
+
+_PERCENTAGES = ("current_battery_pct", "minimum_pct")
 
 
 @handles("PATCH_PRICE_BASED_CHARGING_SETTINGS")
@@ -351,6 +377,10 @@ async def _patch_price_based(ctx: Context) -> None:
         for key in ("current_battery_pct", "minimum_pct", "battery_size_kwh")
         if key in ctx.message
     }
+    if any(not 0 <= numbers[key] <= 100 for key in _PERCENTAGES if key in numbers):
+        raise CommandError(ERROR_BAD_REQUEST)
+    if numbers.get("battery_size_kwh", 1) <= 0:
+        raise CommandError(ERROR_BAD_REQUEST)
 
     def apply() -> None:
         price = charge_point.price_based
@@ -364,14 +394,22 @@ async def _patch_price_based(ctx: Context) -> None:
 
 @handles("OVERRIDE_CHARGING_PROFILES", "OVERRIDE_DELAYED_CHARGING_TIMEOUT")
 async def _boost(ctx: Context) -> None:
+    """Boost (value true) or end the boost of the running session under the command's profile.
+
+    OVERRIDE_DELAYED_CHARGING_TIMEOUT is delayed charging's boost, OVERRIDE_CHARGING_PROFILES
+    price-based charging's. Refused without a session or with that profile off.
+    """
     charge_point, value = ctx.charge_point(), ctx.flag("value")
     delayed = "DELAYED" in ctx.text("command")
     profile = charge_point.delayed if delayed else charge_point.price_based
 
     def apply() -> None:
-        profile.override = value
+        charge_point.boosting = value
 
-    await _smart(ctx, charge_point, apply)
+    def refusal() -> bool:
+        return not charge_point.charging or not profile.enabled
+
+    await _smart(ctx, charge_point, apply, refusal, settings=False)
 
 
 # Override-current schedules of the account.
@@ -395,8 +433,25 @@ def _schedule_from(ctx: Context, schedule_id: int) -> OverrideSchedule:
         stop_time=ctx.clock_time("overridestoptime"),
         start_days=ctx.day_codes("overridestartdays"),
         stop_days=ctx.day_codes("overridestopdays"),
-        current=ctx.number("overridevalue"),
+        current=_current(ctx),
     )
+
+
+def _current(ctx: Context) -> float:
+    value = ctx.number("overridevalue")
+    if value < 0:
+        raise CommandError(ERROR_BAD_REQUEST)
+    return value
+
+
+async def _apply_caps(ctx: Context, *schedules: OverrideSchedule | None) -> None:
+    """Let the charge points of these schedules draw what the schedules now allow."""
+    evse_ids = {evse_id for s in schedules if s is not None for evse_id in s.charge_points}
+    for evse_id in sorted(evse_ids):
+        charge_point = ctx.account.charge_points.get(evse_id)
+        if charge_point is not None:
+            charge_point.settle()
+            await ctx.hub.publish(charge_point, settings=False)
 
 
 def _schedule_id(ctx: Context) -> int:
@@ -416,16 +471,19 @@ async def _set_override(ctx: Context) -> None:
     ctx.account.next_schedule_id += 1
     ctx.account.schedules[schedule.schedule_id] = schedule
     await ctx.reply(frames.schedule_answer("POST_SET_OVERRIDE_CURRENT", schedule))
+    await _apply_caps(ctx, schedule)
 
 
 @handles("POST_EDIT_OVERRIDE_CURRENT")
 async def _edit_override(ctx: Context) -> None:
     schedule = _schedule_from(ctx, _schedule_id(ctx))
-    known = schedule.schedule_id in ctx.account.schedules
-    if known:
+    old = ctx.account.schedules.get(schedule.schedule_id)
+    if old is not None:
         ctx.account.schedules[schedule.schedule_id] = schedule
-    error = "" if known else "NOT_FOUND"
+    error = "" if old is not None else "NOT_FOUND"
     await ctx.reply(frames.schedule_answer("POST_EDIT_OVERRIDE_CURRENT", schedule, error))
+    if old is not None:
+        await _apply_caps(ctx, old, schedule)
 
 
 @handles("POST_CLEAR_OVERRIDE_CURRENT")
@@ -433,6 +491,7 @@ async def _clear_override(ctx: Context) -> None:
     schedule_id = _schedule_id(ctx)
     removed = ctx.account.schedules.pop(schedule_id, None)
     await ctx.reply(frames.cleared(str(schedule_id), "" if removed else "NOT_FOUND"))
+    await _apply_caps(ctx, removed)
 
 
 async def dispatch(ctx: Context) -> None:

@@ -208,15 +208,17 @@ async def test_actions(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> No
 
 
 async def test_smart_charging_commands(client: BlueCurrentClient, cloud: BlueCurrentCloud) -> None:
+    cloud.charge_point(EVSE).start_charging()  # boosts need a session
     async with running(client):
         await client.set_delayed_charging(EVSE, True)
         await client.set_delayed_charging_schedule(EVSE, [1, 2, 3], "22:00", "06:00")
+        await client.override_delayed_charging_profile(EVSE, True)
+        await client.set_delayed_charging(EVSE, False)  # the profiles are exclusive
         await client.set_price_based_charging(EVSE, True)
         await client.update_price_based_charging_settings(
             EVSE, expected_departure_time="07:30", battery_size_kwh=60
         )
         await client.override_price_based_charging_profile(EVSE, True)
-        await client.override_delayed_charging_profile(EVSE, True)
     sent = {f.command: f.message for f in cloud.received}
     schedule = sent["SAVE_SCHEDULE_DELAYED_CHARGING"]
     assert schedule is not None
@@ -226,8 +228,9 @@ async def test_smart_charging_commands(client: BlueCurrentClient, cloud: BlueCur
     assert "current_battery_pct" not in patch
     assert patch["battery_size_kwh"] == 60
     point = cloud.charge_point(EVSE)
-    assert point.delayed.enabled
-    assert point.price_based.enabled
+    assert (point.delayed.enabled, point.price_based.enabled) == (False, True)
+    assert point.delayed.days == [1, 2, 3]
+    assert point.boosting
 
 
 async def test_override_current_schedules(

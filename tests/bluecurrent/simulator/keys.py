@@ -18,6 +18,8 @@ CHARGE_POINT_KEYS = {
     "y_coord",
     "delayed_charging",
     "price_based_charging",
+    "capacity_tariff",
+    "plug_and_charge_charge_card",
 }
 TARIFF_KEYS = {
     "tariff_id",
@@ -51,6 +53,9 @@ STATUS_KEYS = {
     "avg_current",
     "current_left",
     "total_kw",
+    "boosting",
+    "smart_current_heartbeat_timeout",
+    "socket_id",
 }
 SETTINGS_KEYS = {
     "evse_id",
@@ -66,17 +71,28 @@ SETTINGS_KEYS = {
     "led_interaction",
     "delayed_charging",
     "price_based_charging",
+    "capacity_tariff",
+    "plug_and_charge_charge_card",
 }
-DELAYED_KEYS = {"value", "permission", "days", "start_time", "end_time", "override"}
+# A smart-charging profile that is off (or hidden) is slimmed to these.
+PROFILE_OFF_KEYS = {"value", "permission"}
+DELAYED_KEYS = {
+    "value",
+    "permission",
+    "selected_days",
+    "start_time",
+    "end_time",
+    "smart_current_heartbeat_timeout",
+}
 PRICE_BASED_KEYS = {
     "value",
     "permission",
-    "expected_departure_time",
+    "expected_leave_time",
     "current_battery_pct",
     "minimum_pct",
     "battery_size_kwh",
-    "override",
 }
+CAPACITY_TARIFF_KEYS = {"value", "permission", "capacitytariffmaxkwh"}
 GRID_STATUS_KEYS = {
     "id",
     "grid_actual_p1",

@@ -22,7 +22,7 @@ from bluecurrent_api.utils import SMART_CHARGING
 import bluecurrent_api.websocket
 import pytest
 
-from simulator.bluecurrent import BlueCurrentCloud, LimitSignal, Outcome
+from simulator.bluecurrent import BlueCurrentCloud, LimitSignal, ManualClock, Outcome
 from simulator.server import Simulator
 from tests.waiting import wait_for
 
@@ -154,7 +154,9 @@ async def test_a_home_assistant_style_start(client: Client, cloud: BlueCurrentCl
     ]
 
 
-async def test_pushed_status_and_grid_current(client: Client, cloud: BlueCurrentCloud) -> None:
+async def test_pushed_status_and_grid_current(
+    client: Client, cloud: BlueCurrentCloud, clock: ManualClock
+) -> None:
     cloud.charge_point(EVSE).start_charging()
 
     async def on_open() -> None:
@@ -162,6 +164,7 @@ async def test_pushed_status_and_grid_current(client: Client, cloud: BlueCurrent
 
     async def react(message: Message) -> None:
         if message["object"] == "CHARGE_POINTS":
+            clock.advance(60)
             await cloud.tick(60)
 
     seen = await converse(client, on_open, having("CH_STATUS", "GRID_CURRENT"), react)
@@ -255,28 +258,57 @@ async def test_actions_and_their_verdicts(client: Client, cloud: BlueCurrentClou
 
 
 async def test_smart_charging_commands(client: Client, cloud: BlueCurrentCloud) -> None:
+    """The library drops every smart-charging verdict: what it sees are the pushes."""
+    cloud.charge_point(EVSE).start_charging()  # Monday noon: outside the default window
+
     async def on_open() -> None:
         await client.set_delayed_charging(EVSE, value=True)
         await client.set_delayed_charging_settings(EVSE, [1, 2], "13:00", "20:00")
+        await client.override_delayed_charging_profile(EVSE, value=True)
+        await client.set_price_based_charging(EVSE, value=True)  # refused: delayed is on
+        await client.set_delayed_charging(EVSE, value=False)
         await client.set_price_based_charging(EVSE, value=True)
         await client.update_price_based_charging_settings(
             EVSE, UpdatePriceBasedSettingsPayload(minimum_percentage=30, battery_size_kwh=75)
         )
-        await client.override_price_based_charging_profile(EVSE, value=True)
-        await client.override_delayed_charging_profile(EVSE, value=True)
+        await client.override_price_based_charging_profile(EVSE, value=False)
 
-    seen = await converse(client, on_open, having(*["CH_SETTINGS"] * 6))
-    assert objects(seen) == ["CH_SETTINGS"] * 6  # the library drops the STATUS_ frames
-    delayed = seen[-1]["data"]["delayed_charging"]
-    price = seen[-1]["data"]["price_based_charging"]
-    assert (delayed["value"], delayed["days"], delayed["start_time"]) == (True, [1, 2], "13:00")
-    assert (delayed["override"], price["override"]) == (True, True)
+    seen = await converse(client, on_open, having(*["CH_SETTINGS"] * 5, *["CH_STATUS"] * 3))
+    assert objects(seen) == [
+        "CH_SETTINGS",  # delayed on ...
+        "CH_STATUS",  # ... holds the session back
+        "CH_SETTINGS",  # the new window
+        "CH_STATUS",  # the boost releases it
+        "CH_SETTINGS",  # delayed off (price-based on was refused before it)
+        "CH_SETTINGS",  # price-based on
+        "CH_SETTINGS",  # its settings
+        "CH_STATUS",  # the boost ends; noon is a cheap hour, so it keeps charging
+    ]
+    held, boosted, unboosted = (m["data"] for m in seen if m["object"] == "CH_STATUS")
+    assert (held["activity"], held["vehicle_status"], held["avg_current"]) == (
+        "delayed",
+        "ready",
+        0,
+    )
+    assert held["smart_current_heartbeat_timeout"] > 0
+    assert (boosted["activity"], boosted["boosting"]) == ("charging", True)
+    assert boosted["smart_current_heartbeat_timeout"] == 0
+    assert (unboosted["activity"], unboosted["boosting"]) == ("charging", False)
+    delayed = seen[2]["data"]["delayed_charging"]
+    assert (delayed["value"], delayed["selected_days"], delayed["start_time"]) == (
+        True,
+        [1, 2],
+        "13:00",
+    )
+    assert seen[4]["data"]["delayed_charging"] == {"value": False, "permission": "write"}
+    price = seen[6]["data"]["price_based_charging"]
     assert (price["value"], price["minimum_pct"], price["battery_size_kwh"]) == (True, 30, 75)
     assert price["current_battery_pct"] == 20  # untouched by the partial update
     assert cloud.charge_point(EVSE).delayed.end_time == "20:00"
 
 
 async def test_override_current_schedules(client: Client, cloud: BlueCurrentCloud) -> None:
+    cloud.charge_point(EVSE).start_charging()
     payload = OverrideCurrentPayload(
         chargepoints=[EVSE, EVSE_2],
         overridestarttime="08:00",
@@ -294,19 +326,28 @@ async def test_override_current_schedules(client: Client, cloud: BlueCurrentClou
         await client.clear_user_override_current("1")
 
     seen = await converse(client, on_open, having("POST_CLEAR_OVERRIDE_CURRENT"))
-    assert objects(seen) == [
+    schedules = [m for m in seen if m["object"] != "CH_STATUS"]
+    assert objects(schedules) == [
         "POST_SET_OVERRIDE_CURRENT",
         "POST_EDIT_OVERRIDE_CURRENT",
         "LIST_OVERRIDE_CURRENT",
         "POST_CLEAR_OVERRIDE_CURRENT",
     ]
-    assert seen[0]["data"]["override_start_days"] == ["MO", "TU"]
-    assert seen[1]["data"]["override_current"] == 8.0
-    listed = seen[2]["data"]
+    assert schedules[0]["data"]["override_start_days"] == ["MO", "TU"]
+    assert schedules[1]["data"]["override_current"] == 8.0
+    listed = schedules[2]["data"]
     assert [entry["override_end_days"] for entry in listed] == [["TU", "WE"]]
     assert listed[0]["charge_points"] == [EVSE, EVSE_2]
-    assert seen[3]["success"] is True
+    assert schedules[3]["success"] is True
     assert cloud.account(TOKEN).schedules == {}
+    # Monday noon is inside the schedule: the 8 A cap shows in the session's status.
+    capped = next(
+        m["data"]
+        for m in seen
+        if m["object"] == "CH_STATUS" and m["evse_id"] == EVSE and m["data"]["avg_current"] == 8
+    )
+    assert capped["smartcharging_max_usage"] == 8
+    assert capped["current_left"] == 8  # the library subtracts from max_usage (no smart charging)
 
 
 async def test_limit_at_the_handshake(client: Client, cloud: BlueCurrentCloud) -> None:

@@ -42,30 +42,32 @@ def test_wire_time_is_amsterdam_wall_clock() -> None:
 
 
 @pytest.mark.parametrize(
-    ("moment", "allowed"),
+    ("moment", "held"),
     [
-        (amsterdam(10, 23), True),  # Monday night, in the window
-        (amsterdam(11, 6, 59), True),  # Tuesday morning: Monday's window still
-        (amsterdam(11, 7), False),  # window closed
-        (amsterdam(10, 12), False),
-        (amsterdam(16, 23), False),  # Sunday night: Sunday not chosen
-        (amsterdam(17, 3), False),  # Monday morning belongs to Sunday's window
+        (amsterdam(10, 23), False),  # Monday night, in the window
+        (amsterdam(11, 6, 59), False),  # Tuesday morning, still in the window
+        (amsterdam(11, 7), True),  # Tuesday, a chosen day: closed from 07:00
+        (amsterdam(10, 12), True),
+        (amsterdam(16, 12), False),  # Sunday is not chosen: not held at all
+        (amsterdam(16, 23), False),
+        (amsterdam(17, 3), False),  # Monday before 07:00 is inside the window
     ],
 )
-def test_a_window_across_midnight(moment: datetime, allowed: bool) -> None:
+def test_a_window_across_midnight(moment: datetime, held: bool) -> None:
     profile = DelayedCharging(enabled=True, days=[1, 2, 3, 4, 5, 6])
-    assert profile.allows(moment) is allowed
-    assert profile.holds_back(moment) is not allowed
+    assert profile.holds_back(moment) is held
+    assert profile.in_window(moment) is (moment.hour >= 22 or moment.hour < 7)
 
 
 def test_a_window_within_a_day() -> None:
     profile = DelayedCharging(enabled=True, days=[1], start_time="09:00", end_time="17:00")
-    assert profile.allows(amsterdam(10, 9))
-    assert not profile.allows(amsterdam(10, 17))
-    assert not profile.allows(amsterdam(11, 10))  # Tuesday
-    profile.override = True
-    assert not profile.holds_back(amsterdam(11, 10))
-    assert not DelayedCharging().holds_back(amsterdam(11, 10))  # switched off
+    assert not profile.holds_back(amsterdam(10, 9))
+    assert profile.holds_back(amsterdam(10, 17))
+    assert profile.holds_back(amsterdam(10, 8, 59))
+    assert not profile.holds_back(amsterdam(11, 8))  # Tuesday
+    assert not DelayedCharging().holds_back(amsterdam(10, 8))  # switched off
+    always = DelayedCharging(enabled=True, start_time="00:00", end_time="00:00")
+    assert not always.holds_back(amsterdam(12, 15))
 
 
 def test_plug_and_charge_starts_on_the_default_card() -> None:

@@ -223,9 +223,10 @@ async def test_delayed_charging_switch_and_schedule(peer: Peer, cloud: BlueCurre
             start_time="13:00",
             end_time="20:00",
         )
-        status, _ = await peer.recv_many(2)
+        status, settings = await peer.recv_many(2)
         assert status["object"] == "STATUS_SAVE_SCHEDULE_DELAYED_CHARGING"
-        assert status["result"]["days"] == [1, 2]
+        assert status["result"]["selected_days"] == [1, 2]  # read back under its read key
+        assert settings["data"]["delayed_charging"] == status["result"]
     delayed = cloud.charge_point(EVSE).delayed
     assert (delayed.start_time, delayed.end_time) == ("13:00", "20:00")
 
@@ -271,48 +272,39 @@ async def test_price_based_charging_switch_and_partial_update(
     assert (price.minimum_pct, price.battery_size_kwh) == (30, 77)
 
 
-async def test_boosts_override_the_profiles(peer: Peer, cloud: BlueCurrentCloud) -> None:
+async def test_boosts_answer_with_the_profile(peer: Peer, cloud: BlueCurrentCloud) -> None:
     charge_point = cloud.charge_point(EVSE)
-    await peer.send("OVERRIDE_CHARGING_PROFILES", evse_id=EVSE, value=True)
-    status, _ = await peer.recv_many(2)
-    assert status["object"] == "STATUS_OVERRIDE_CHARGING_PROFILES"
-    assert status["result"]["override"] is True
-    assert charge_point.price_based.override is True
+    charge_point.start_charging()
+    charge_point.delayed.enabled = True
     await peer.send("OVERRIDE_DELAYED_CHARGING_TIMEOUT", evse_id=EVSE, value=True)
-    status, _ = await peer.recv_many(2)
+    status, pushed = await peer.recv_many(2)
+    assert pushed["data"]["boosting"] is True
+    assert set(status) == VERDICT_KEYS
     assert status["object"] == "STATUS_OVERRIDE_DELAYED_CHARGING_TIMEOUT"
-    assert charge_point.delayed.override is True
-
-
-async def test_delayed_charging_holds_a_session_back_until_boosted(
-    peer: Peer, cloud: BlueCurrentCloud
-) -> None:
-    charge_point = cloud.charge_point(EVSE)
-    charge_point.start_charging()  # noon, outside the 22:00-07:00 window
-    await peer.send("SET_DELAYED_CHARGING", evse_id=EVSE, value=True)
-    _, _, held = await peer.recv_many(3)
-    assert held["object"] == "CH_STATUS"
-    assert (held["data"]["activity"], held["data"]["vehicle_status"]) == ("delayed", "B")
-    assert held["data"]["actual_p1"] == 0
-
-    await peer.send("OVERRIDE_DELAYED_CHARGING_TIMEOUT", evse_id=EVSE, value=True)
-    _, _, boosted = await peer.recv_many(3)
-    assert (boosted["data"]["activity"], boosted["data"]["vehicle_status"]) == ("charging", "C")
-
-    charge_point.stop_charging()  # a boost lasts one session
-    assert charge_point.delayed.override is False
+    assert (status["success"], status["error"]) == (True, "")
+    assert set(status["result"]) == DELAYED_KEYS
+    assert charge_point.boosting is True
+    charge_point.delayed.enabled = False
+    charge_point.price_based.enabled = True
+    await peer.send("OVERRIDE_CHARGING_PROFILES", evse_id=EVSE, value=False)
+    status, pushed = await peer.recv_many(2)
+    assert pushed["data"]["boosting"] is False
+    assert status["object"] == "STATUS_OVERRIDE_CHARGING_PROFILES"
+    assert set(status["result"]) == PRICE_BASED_KEYS
+    assert charge_point.boosting is False
 
 
 async def test_override_current_schedules(peer: Peer) -> None:
     await peer.send("LIST_OVERRIDE_CURRENT")
     assert await peer.recv() == {"object": "LIST_OVERRIDE_CURRENT", "data": []}
 
+    # Tuesday and Wednesday: not in force at the test's Monday noon, so nothing is pushed.
     plan = {
         "chargepoints": [EVSE],
         "overridestarttime": "08:00",
-        "overridestartdays": ["MO", "TU"],
+        "overridestartdays": ["TU", "WE"],
         "overridestoptime": "18:00",
-        "overridestopdays": ["TU"],
+        "overridestopdays": ["WE"],
         "overridevalue": 10.0,
     }
     await peer.send("POST_SET_OVERRIDE_CURRENT", **plan)
@@ -327,8 +319,8 @@ async def test_override_current_schedules(peer: Peer) -> None:
         "charge_points": [EVSE],
         "start_time": "08:00",
         "stop_time": "18:00",
-        "override_start_days": "MO,TU",
-        "override_end_days": "TU",
+        "override_start_days": "TU,WE",
+        "override_end_days": "WE",
         "override_current": 10.0,
     }
 
@@ -364,6 +356,7 @@ async def test_override_current_schedules(peer: Peer) -> None:
         ("POST_SET_OVERRIDE_CURRENT", {"chargepoints": []}, 9),
         ("POST_SET_OVERRIDE_CURRENT", {"overridestartdays": ["XX"]}, 9),
         ("POST_SET_OVERRIDE_CURRENT", {"overridevalue": "10"}, 9),
+        ("POST_SET_OVERRIDE_CURRENT", {"overridevalue": -1}, 9),
         ("POST_EDIT_OVERRIDE_CURRENT", {"schedule_id": "abc"}, 9),
         ("POST_EDIT_OVERRIDE_CURRENT", {"schedule_id": True}, 9),
         ("POST_CLEAR_OVERRIDE_CURRENT", {}, 9),

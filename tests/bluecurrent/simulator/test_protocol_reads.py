@@ -11,12 +11,12 @@ from simulator.server import Simulator
 
 from .conftest import EVSE, TOKEN
 from .keys import (
+    CAPACITY_TARIFF_KEYS,
     CARD_KEYS,
     CHARGE_POINT_KEYS,
     DEFAULT_CARD_KEYS,
-    DELAYED_KEYS,
     GRID_STATUS_KEYS,
-    PRICE_BASED_KEYS,
+    PROFILE_OFF_KEYS,
     SETTINGS_KEYS,
     STATUS_KEYS,
     TARIFF_KEYS,
@@ -99,8 +99,12 @@ async def test_charge_points_carry_every_key(peer: Peer) -> None:
         assert set(entry) == CHARGE_POINT_KEYS
         assert set(entry["tariff"]) == TARIFF_KEYS
         assert set(entry["default_card"]) == DEFAULT_CARD_KEYS
-        assert set(entry["delayed_charging"]) == DELAYED_KEYS
-        assert set(entry["price_based_charging"]) == PRICE_BASED_KEYS
+        # Both profiles are off: slimmed to value and permission, as the cloud sends them.
+        assert entry["delayed_charging"] == {"value": False, "permission": "write"}
+        assert set(entry["price_based_charging"]) == PROFILE_OFF_KEYS
+        assert set(entry["capacity_tariff"]) == CAPACITY_TARIFF_KEYS
+        assert set(entry["plug_and_charge_charge_card"]) == DEFAULT_CARD_KEYS
+        assert entry["plug_and_charge_charge_card"]["uid"] == "BCU_HOME_USE"
         for key in ("plug_and_charge", "public_charging", "publish_location"):
             assert set(entry[key]) == {"value", "permission"}
         assert entry["activity"] == "available"
@@ -133,6 +137,14 @@ async def test_status_has_top_level_evse_id_and_wire_timestamps(
     assert data["avg_voltage"] == 230
     assert data["current_left"] == 0
     assert data["total_kw"] == 11.04
+    assert (data["boosting"], data["smart_current_heartbeat_timeout"]) == (False, 0)
+    assert data["socket_id"] == 1
+
+
+async def test_a_capacity_tariff_can_be_absent(peer: Peer, cloud: BlueCurrentCloud) -> None:
+    cloud.charge_point(EVSE).capacity_tariff = None
+    await peer.send("GET_CH_SETTINGS", evse_id=EVSE)
+    assert set((await peer.recv())["data"]) == SETTINGS_KEYS - {"capacity_tariff"}
 
 
 async def test_settings_carry_every_key(peer: Peer) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from enum import StrEnum
 
 APP_CARD_UID = "BCU-APP"
 """The card uid that starts a session without a charge card (the app's own card)."""
+
+HOME_USE_CARD_UID = "BCU_HOME_USE"
+"""The uid of `plug_and_charge_charge_card` when no card is chosen for plug and charge."""
 
 
 class VehicleStatus(StrEnum):
@@ -94,6 +97,11 @@ class ChargePointSettings:
     plug_and_charge_notification: bool | None = None
     led_intensity: int | None = None
     led_interaction: bool | None = None
+    # Smart charging as the cloud reads it back; on/off and permission are the Settings above.
+    delayed_charging_schedule: DelayedChargingSchedule | None = None
+    price_based_charging_settings: PriceBasedChargingSettings | None = None
+    capacity_tariff: CapacityTariff | None = None
+    plug_and_charge_charge_card: ChargeCard | None = None  # uid HOME_USE_CARD_UID: none
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +141,10 @@ class ChargePointStatus:
     offline_since: datetime | None = None
     session_started: datetime | None = None
     session_stopped: datetime | None = None
+    boosting: bool | None = None  # a boost releases the smart-charging profile this session
+    # Positive while a smart-charging profile holds the session back (the app's "Scheduled").
+    smart_current_heartbeat_timeout: int | None = None
+    socket_id: int | None = None
 
     @property
     def average_voltage(self) -> float | None:
@@ -234,6 +246,43 @@ class OverrideCurrentPlan:
             "overridestopdays": list(self.stop_days),
             "overridevalue": float(self.current),
         }
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DelayedChargingSchedule:
+    """The window of delayed charging, as read back from the cloud.
+
+    The cloud sends the window only while the profile is on; while it is off every field
+    is None (so a merge replaces a window that no longer applies).
+    """
+
+    days: tuple[int, ...] | None = None  # ISO weekdays: 1 = Monday ... 7 = Sunday
+    start_time: time | None = None
+    end_time: time | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PriceBasedChargingSettings:
+    """The settings of price-based charging, as read back (each under either spelling).
+
+    The cloud sends them only while the profile is on; while it is off every field is None.
+    """
+
+    expected_departure_time: time | None = None  # read back as expected_leave_time too
+    current_battery_pct: int | None = None  # or current_battery_percentage
+    minimum_pct: int | None = None  # or minimum_percentage
+    battery_size_kwh: float | None = None
+    expected_kwh: float | None = None  # older backends
+    minimum_kwh: float | None = None  # older backends
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CapacityTariff:
+    """The capacity-tariff setting (Belgium) and its limit."""
+
+    enabled: bool
+    writable: bool
+    max_kwh: float | None = None  # the wire's capacitytariffmaxkwh
 
 
 # Events the client delivers to its listener.

@@ -7,7 +7,8 @@ rest of the frame is kept. Only a frame without the keys that identify it is ref
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, time
+import json
 import logging
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,13 +17,16 @@ from .errors import BlueCurrentProtocolError
 from .models import (
     VEHICLE_STATUS_BY_LETTER,
     Activity,
+    CapacityTariff,
     ChargeCard,
     ChargePoint,
     ChargePointSettings,
     ChargePointStatus,
+    DelayedChargingSchedule,
     GridCurrentEvent,
     GridStatus,
     OverrideSchedule,
+    PriceBasedChargingSettings,
     Setting,
     Tariff,
     VehicleStatus,
@@ -187,6 +191,10 @@ class FrameParser:
             smart_charging=self.flag(raw, "smart_charging"),
             delayed_charging=self.setting(raw, "delayed_charging"),
             price_based_charging=self.setting(raw, "price_based_charging"),
+            delayed_charging_schedule=self.delayed_charging_schedule(raw),
+            price_based_charging_settings=self.price_based_charging_settings(raw),
+            capacity_tariff=self.capacity_tariff(raw),
+            plug_and_charge_charge_card=self.plug_and_charge_card(raw),
             publish_location=self.setting(raw, "publish_location"),
             plug_and_charge_notification=self.flag(raw, "plug_and_charge_notification"),
             led_intensity=_int_or_none(self.number(led, "value"))
@@ -255,6 +263,11 @@ class FrameParser:
             offline_since=self.timestamp(data, "offline_since"),
             session_started=self.timestamp(data, "start_datetime"),
             session_stopped=self.timestamp(data, "stop_datetime"),
+            boosting=self.flag(data, "boosting"),
+            smart_current_heartbeat_timeout=self.whole_number(
+                data, "smart_current_heartbeat_timeout"
+            ),
+            socket_id=self.whole_number(data, "socket_id"),
         )
 
     def grid_status(self, frame: Raw) -> GridStatus:
@@ -301,6 +314,108 @@ class FrameParser:
             stop_days=_days(raw.get("override_end_days")),
             current=self.number(raw, "override_current") or 0.0,
         )
+
+    # Smart charging read-back: every field optional, every key spelling the cloud used.
+
+    def whole_number(self, raw: Raw, key: str) -> int | None:
+        """A number rounded to a whole one, or None."""
+        value = self.number(raw, key)
+        return None if value is None else round(value)
+
+    def clock_time(self, raw: Raw, *keys: str) -> time | None:
+        """An "HH:MM" (or "HH:MM:SS") time under the first of the keys present, or None."""
+        key = next((k for k in keys if raw.get(k) not in (None, "")), None)
+        if key is None:
+            return None
+        value = raw[key]
+        if isinstance(value, str):
+            try:
+                return time.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self._report(key, "not a time of day", value)
+        return None
+
+    def weekdays(self, raw: Raw, *keys: str) -> tuple[int, ...] | None:
+        """ISO weekdays (1 = Monday ... 7) from a list, "[1,2]" or "1,2"; None if unreadable."""
+        key = next((k for k in keys if raw.get(k) is not None), None)
+        if key is None:
+            return None
+        value: object = raw[key]
+        if isinstance(value, str):
+            text = value.strip()
+            try:
+                value = json.loads(text if text.startswith("[") else f"[{text}]")
+            except ValueError:
+                self._report(key, "not a list of weekdays", raw[key])
+                return None
+        if isinstance(value, list | tuple) and all(
+            isinstance(day, int) and not isinstance(day, bool) and 1 <= day <= 7 for day in value
+        ):
+            return tuple(sorted(set(value)))
+        self._report(key, "not a list of weekdays", raw[key])
+        return None
+
+    def _profile(self, raw: Raw, key: str) -> Raw | None:
+        value = raw.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self._report(key, "not a setting", value)
+            return None
+        return value
+
+    def delayed_charging_schedule(self, raw: Raw) -> DelayedChargingSchedule | None:
+        """The delayed-charging window; all None while the cloud slims the profile (off)."""
+        profile = self._profile(raw, "delayed_charging")
+        if profile is None:
+            return None
+        return DelayedChargingSchedule(
+            days=self.weekdays(profile, "selected_days", "days"),
+            start_time=self.clock_time(profile, "start_time"),
+            end_time=self.clock_time(profile, "end_time"),
+        )
+
+    def price_based_charging_settings(self, raw: Raw) -> PriceBasedChargingSettings | None:
+        """Price-based settings under the read or the write spelling; all None while off."""
+        profile = self._profile(raw, "price_based_charging")
+        if profile is None:
+            return None
+        return PriceBasedChargingSettings(
+            expected_departure_time=self.clock_time(
+                profile, "expected_departure_time", "expected_leave_time"
+            ),
+            current_battery_pct=self._percentage(
+                profile, "current_battery_pct", "current_battery_percentage"
+            ),
+            minimum_pct=self._percentage(profile, "minimum_pct", "minimum_percentage"),
+            battery_size_kwh=self.number(profile, "battery_size_kwh"),
+            expected_kwh=self.number(profile, "expected_kwh"),
+            minimum_kwh=self.number(profile, "minimum_kwh"),
+        )
+
+    def _percentage(self, raw: Raw, *keys: str) -> int | None:
+        key = next((k for k in keys if raw.get(k) is not None), keys[0])
+        return self.whole_number(raw, key)
+
+    def capacity_tariff(self, raw: Raw) -> CapacityTariff | None:
+        """The capacity tariff: on/off, permission and its maximum."""
+        tariff = self._profile(raw, "capacity_tariff")
+        if tariff is None:
+            return None
+        setting = self.setting(raw, "capacity_tariff")
+        if setting is None:
+            return None
+        return CapacityTariff(
+            enabled=setting.value,
+            writable=setting.writable,
+            max_kwh=self.number(tariff, "capacitytariffmaxkwh"),
+        )
+
+    def plug_and_charge_card(self, raw: Raw) -> ChargeCard | None:
+        """The card plug and charge starts sessions with (uid HOME_USE_CARD_UID: none)."""
+        card = raw.get("plug_and_charge_charge_card")
+        return None if card is None else self.card(card)
 
 
 def _days(value: object) -> tuple[str, ...]:
