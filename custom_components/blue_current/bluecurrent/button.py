@@ -26,6 +26,12 @@ class ChargePointButtonDescription(ButtonEntityDescription):
     press_fn: Callable[[BlueCurrentCoordinator, str], Coroutine[Any, Any, None]]
 
 
+async def _start_with_chosen_card(coordinator: BlueCurrentCoordinator, evse_id: str) -> None:
+    card_uid = chosen_card_uid(coordinator, evse_id)
+    await coordinator.client.start_session(evse_id, card_uid)
+    coordinator.session_cards[evse_id] = card_uid
+
+
 BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reset",
@@ -44,9 +50,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="start_charge_session",
         translation_key="start_charge_session",
-        press_fn=lambda coordinator, evse_id: coordinator.client.start_session(
-            evse_id, chosen_card_uid(coordinator, evse_id)
-        ),
+        press_fn=_start_with_chosen_card,
     ),
     ChargePointButtonDescription(
         key="stop_charge_session",
@@ -83,4 +87,5 @@ class ChargePointButton(ChargePointEntity, ButtonEntity):
             self.entity_description.press_fn(self.coordinator, self.evse_id),
             command=self.entity_description.key,
             charge_point=self.evse_id,
+            coordinator=self.coordinator,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
+from typing import TYPE_CHECKING
 
 from homeassistant.exceptions import HomeAssistantError
 
@@ -14,19 +15,36 @@ from ..api.bluecurrent import (
 )
 from ..const import DOMAIN
 
+if TYPE_CHECKING:
+    from .coordinator import BlueCurrentCoordinator
 
-async def async_run_command(action: Awaitable[None], *, command: str, charge_point: str) -> None:
-    """Await a command; raise a HomeAssistantError the user can read when it fails."""
+
+async def async_run_command(
+    action: Awaitable[None],
+    *,
+    command: str,
+    charge_point: str,
+    coordinator: BlueCurrentCoordinator | None = None,
+) -> None:
+    """Await a command; raise a HomeAssistantError the user can read when it fails.
+
+    With the coordinator, a refusal or timeout is also told to the charge point's session
+    event entity (command_rejected).
+    """
     placeholders = {"command": command, "charge_point": charge_point}
     try:
         await action
     except BlueCurrentCommandTimeoutError as err:
+        if coordinator is not None:
+            coordinator.report_rejection(charge_point, command, "timeout")
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="command_timeout",
             translation_placeholders=placeholders,
         ) from err
     except BlueCurrentCommandRejectedError as err:
+        if coordinator is not None:
+            coordinator.report_rejection(charge_point, command, err.reason)
         raise HomeAssistantError(
             translation_domain=DOMAIN,
             translation_key="command_rejected",
@@ -42,3 +60,16 @@ async def async_run_command(action: Awaitable[None], *, command: str, charge_poi
             translation_key="command_rejected",
             translation_placeholders={**placeholders, "reason": str(err)},
         ) from err
+
+
+async def async_start_session(
+    coordinator: BlueCurrentCoordinator, evse_id: str, card_uid: str, *, command: str
+) -> None:
+    """Start a session with a card; the card goes with the session's events."""
+    await async_run_command(
+        coordinator.client.start_session(evse_id, card_uid),
+        command=command,
+        charge_point=evse_id,
+        coordinator=coordinator,
+    )
+    coordinator.session_cards[evse_id] = card_uid

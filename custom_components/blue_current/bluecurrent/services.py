@@ -12,7 +12,7 @@ import probatio
 from ..api.bluecurrent import APP_CARD_UID
 from ..const import DOMAIN
 from ..entry import is_account_entry
-from .commands import async_run_command
+from .commands import async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 
 ATTR_CHARGING_CARD_ID = "charging_card_id"  # core's name, so existing automations keep working
@@ -36,11 +36,7 @@ def async_register_services(hass: HomeAssistant) -> None:
         coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         card = call.data.get(ATTR_CHARGING_CARD_ID)
         uid = APP_CARD_UID if card in (None, "", APP_CARD_UID) else _card_uid(coordinator, card)
-        await async_run_command(
-            coordinator.client.start_session(evse_id, uid),
-            command=SERVICE_START_CHARGE_SESSION,
-            charge_point=evse_id,
-        )
+        await async_start_session(coordinator, evse_id, uid, command=SERVICE_START_CHARGE_SESSION)
 
     async def stop_charge_session(call: ServiceCall) -> None:
         coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
@@ -48,6 +44,7 @@ def async_register_services(hass: HomeAssistant) -> None:
             coordinator.client.stop_session(evse_id),
             command=SERVICE_STOP_CHARGE_SESSION,
             charge_point=evse_id,
+            coordinator=coordinator,
         )
 
     hass.services.async_register(
