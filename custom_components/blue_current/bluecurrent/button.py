@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..entry import AccountConfigEntry
-from .commands import async_run_command
+from .commands import async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .select import chosen_card_uid
@@ -27,9 +27,12 @@ class ChargePointButtonDescription(ButtonEntityDescription):
 
 
 async def _start_with_chosen_card(coordinator: BlueCurrentCoordinator, evse_id: str) -> None:
-    card_uid = chosen_card_uid(coordinator, evse_id)
-    await coordinator.client.start_session(evse_id, card_uid)
-    coordinator.session_cards[evse_id] = card_uid
+    await async_start_session(
+        coordinator,
+        evse_id,
+        chosen_card_uid(coordinator, evse_id),
+        command="start_charge_session",
+    )
 
 
 BUTTONS: tuple[ChargePointButtonDescription, ...] = (

@@ -65,11 +65,23 @@ async def async_run_command(
 async def async_start_session(
     coordinator: BlueCurrentCoordinator, evse_id: str, card_uid: str, *, command: str
 ) -> None:
-    """Start a session with a card; the card goes with the session's events."""
-    await async_run_command(
-        coordinator.client.start_session(evse_id, card_uid),
-        command=command,
-        charge_point=evse_id,
-        coordinator=coordinator,
-    )
+    """Start a session with a card; the card goes with the session's events.
+
+    The card is noted before the command goes out: the status that shows the new session
+    may arrive before the verdict does.
+    """
+    previous = coordinator.session_cards.get(evse_id)
     coordinator.session_cards[evse_id] = card_uid
+    try:
+        await async_run_command(
+            coordinator.client.start_session(evse_id, card_uid),
+            command=command,
+            charge_point=evse_id,
+            coordinator=coordinator,
+        )
+    except HomeAssistantError:
+        if previous is None:
+            coordinator.session_cards.pop(evse_id, None)
+        else:
+            coordinator.session_cards[evse_id] = previous
+        raise
