@@ -97,6 +97,16 @@ class CurrentLimits:
         self._timers.clear()
         self._pending.clear()
 
+    @property
+    def busy(self) -> bool:
+        """Whether a write waits for its window or for the cloud's answer."""
+        return bool(self._pending or self._sending or self._timers)
+
+    @property
+    def sending(self) -> bool:
+        """Whether a write waits for the cloud's answer."""
+        return bool(self._sending)
+
     # What the cloud lists.
 
     def max_current(self, evse_id: str) -> int | None:

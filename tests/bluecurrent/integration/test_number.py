@@ -1,0 +1,292 @@
+"""The charging-current limit: an override schedule of ours, written coalesced, read back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+import random
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.number import (
+    ATTR_MAX,
+    ATTR_VALUE,
+    DOMAIN as NUMBER_DOMAIN,
+    SERVICE_SET_VALUE,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    snapshot_platform,
+)
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.blue_current.const import DOMAIN
+from simulator.bluecurrent import BlueCurrentCloud, OverrideSchedule
+from tests.waiting import wait_for
+
+from .conftest import API_TOKEN, EVSE_IDS
+
+EVSE_ID = EVSE_IDS[0]
+OVERRIDE_COMMANDS = ("POST_SET_OVERRIDE_CURRENT", "POST_EDIT_OVERRIDE_CURRENT")
+WRITES = (*OVERRIDE_COMMANDS, "POST_CLEAR_OVERRIDE_CURRENT")
+ALL_DAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
+
+
+@pytest.fixture
+def only_numbers() -> Iterator[None]:
+    """Load the number platform alone."""
+    with patch("custom_components.blue_current.ACCOUNT_PLATFORMS", [Platform.NUMBER]):
+        yield
+
+
+def _entity_id(hass: HomeAssistant, evse_id: str = EVSE_ID) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.NUMBER, DOMAIN, f"charging_current_limit_{evse_id}"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
+def _state(hass: HomeAssistant, evse_id: str = EVSE_ID) -> str:
+    state = hass.states.get(_entity_id(hass, evse_id))
+    assert state is not None
+    return state.state
+
+
+async def _set(hass: HomeAssistant, value: float, evse_id: str = EVSE_ID) -> None:
+    await hass.services.async_call(
+        NUMBER_DOMAIN,
+        SERVICE_SET_VALUE,
+        {ATTR_ENTITY_ID: _entity_id(hass, evse_id), ATTR_VALUE: value},
+        blocking=True,
+    )
+
+
+def _writes(cloud: BlueCurrentCloud) -> list[dict[str, object]]:
+    return [f.message for f in cloud.received if f.command in WRITES and f.message is not None]
+
+
+async def _advance(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
+    freezer.tick(timedelta(seconds=seconds))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+
+async def _written(hass: HomeAssistant, cloud: BlueCurrentCloud, count: int) -> None:
+    await wait_for(hass, lambda: len(_writes(cloud)) >= count, f"{count} writes")
+    await hass.async_block_till_done()
+
+
+@pytest.mark.usefixtures("only_numbers", "entity_registry_enabled_by_default")
+async def test_snapshot(
+    hass: HomeAssistant, snapshot: SnapshotAssertion, setup_account: MockConfigEntry
+) -> None:
+    """No schedule of ours: the limit is the max usage."""
+    await snapshot_platform(hass, er.async_get(hass), snapshot, setup_account.entry_id)
+
+
+async def test_a_value_is_written_once_the_window_closes(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """A float is rounded down; one whole-week schedule of ours; the car's current follows."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.start_charging()
+    assert _state(hass) == "16.0"
+    await _set(hass, 10.7)
+    await _advance(hass, freezer, 2.5)
+    assert _writes(bc_cloud) == []
+    assert _state(hass) == "16.0"  # what the cloud lists, not what was asked
+
+    await _advance(hass, freezer, 1)
+    await _written(hass, bc_cloud, 1)
+    sent = _writes(bc_cloud)[0]
+    assert sent["command"] == "POST_SET_OVERRIDE_CURRENT"
+    assert sent["chargepoints"] == [EVSE_ID]
+    assert sent["overridevalue"] == 10.0
+    assert sent["overridestartdays"] == ALL_DAYS
+    assert sent["overridestopdays"] == ALL_DAYS
+    assert (sent["overridestarttime"], sent["overridestoptime"]) == ("00:00", "00:00")
+    await wait_for(hass, lambda: _state(hass) == "10.0", "the listed limit")
+    assert charge_point.currents[0] == 10.0
+    # The other charge point is not touched.
+    assert _state(hass, EVSE_IDS[1]) == "16.0"
+
+
+async def test_writes_are_coalesced_and_spaced(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Last value wins in the window; an unchanged value sends nothing; 10 s between writes."""
+    for value in (7.5, 12.2, 9.9):
+        await _set(hass, value)
+        await _advance(hass, freezer, 1)
+    await _advance(hass, freezer, 0.5)
+    await _written(hass, bc_cloud, 1)
+    assert [w["overridevalue"] for w in _writes(bc_cloud)] == [9.0]
+
+    # The same value again: nothing to send.
+    await _set(hass, 9.4)
+    await _advance(hass, freezer, 4)
+    assert len(_writes(bc_cloud)) == 1
+
+    # A new value right after a write waits until 10 s after it.
+    await _set(hass, 11)
+    await _advance(hass, freezer, 4)
+    assert len(_writes(bc_cloud)) == 1
+    await _advance(hass, freezer, 4)
+    await _written(hass, bc_cloud, 2)
+    second = _writes(bc_cloud)[1]
+    # Our schedule is edited, not a second one made.
+    assert second["command"] == "POST_EDIT_OVERRIDE_CURRENT"
+    assert second["overridevalue"] == 11.0
+    assert len(bc_cloud.account(API_TOKEN).schedules) == 1
+
+
+async def test_max_usage_clears_our_schedule(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """At the charge point's max usage no cap is needed: our schedule goes."""
+    await _set(hass, 8)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 1)
+    await _advance(hass, freezer, 10)
+    await _set(hass, 16)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 2)
+    assert _writes(bc_cloud)[1]["command"] == "POST_CLEAR_OVERRIDE_CURRENT"
+    assert bc_cloud.account(API_TOKEN).schedules == {}
+    await wait_for(hass, lambda: _state(hass) == "16.0", "no cap")
+    state = hass.states.get(_entity_id(hass))
+    assert state is not None
+    assert state.attributes[ATTR_MAX] == 16
+
+
+async def test_ours_is_found_after_a_restart_and_others_are_left_alone(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """After a restart our schedule is edited again; a schedule made in the app never is."""
+    account = bc_cloud.account(API_TOKEN)
+    account.schedules[99] = OverrideSchedule(
+        schedule_id=99,
+        charge_points=[EVSE_ID],
+        start_time="08:00",
+        stop_time="09:00",
+        start_days=["MO"],
+        stop_days=["MO"],
+        current=7,
+    )
+    await _set(hass, 12)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 1)
+    ours = next(s for s in account.schedules.values() if s.schedule_id != 99)
+
+    assert await hass.config_entries.async_reload(setup_account.entry_id)
+    await hass.async_block_till_done()
+    coordinator = setup_account.runtime_data
+    await wait_for(hass, lambda: coordinator.data.overrides is not None, "the list")
+    assert _state(hass) == "12.0"
+    await _advance(hass, freezer, 10)
+    await _set(hass, 9)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 2)
+    edit = _writes(bc_cloud)[1]
+    assert edit["command"] == "POST_EDIT_OVERRIDE_CURRENT"
+    assert edit["schedule_id"] == str(ours.schedule_id)
+    await _advance(hass, freezer, 10)
+    await _set(hass, 16)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 3)
+    assert _writes(bc_cloud)[2]["schedule_id"] == ours.schedule_id
+    assert list(account.schedules) == [99]  # the app's schedule is still there, unchanged
+    assert account.schedules[99].current == 7
+
+
+async def test_a_schedule_removed_elsewhere_is_made_again(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Ours deleted in the app (not listed again yet): the edit is refused, a new one made."""
+    await _set(hass, 10)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 1)
+    bc_cloud.account(API_TOKEN).schedules.clear()
+    await _advance(hass, freezer, 10)
+    await _set(hass, 8)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 3)
+    assert [w["command"] for w in _writes(bc_cloud)] == [
+        "POST_SET_OVERRIDE_CURRENT",
+        "POST_EDIT_OVERRIDE_CURRENT",
+        "POST_SET_OVERRIDE_CURRENT",
+    ]
+    await wait_for(hass, lambda: _state(hass) == "8.0", "the new schedule")
+    assert [s.current for s in bc_cloud.account(API_TOKEN).schedules.values()] == [8.0]
+
+
+async def test_an_evcc_like_control_loop(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Floats every 2 to 5 s for a minute: at most one write per 10 s reaches the cloud.
+
+    Measured: 20 set_value calls in 60 s became 6 commands (the rate limit, not more).
+    """
+    rng = random.Random(7)
+    limits = setup_account.runtime_data.limits
+    elapsed = 0.0
+    asked = 0
+    sent_at: list[float] = []
+    while elapsed < 60:
+        await _set(hass, rng.uniform(6, 16))
+        asked += 1
+        step = rng.uniform(2, 5)
+        await _advance(hass, freezer, step)
+        elapsed += step
+        # Let a write that went out finish (its answer travels in real time).
+        await wait_for(hass, lambda: not limits.sending, "the answer")
+        sent_at.extend([elapsed] * (len(_writes(bc_cloud)) - len(sent_at)))
+    await _advance(hass, freezer, 15)
+    await hass.async_block_till_done()
+    await wait_for(hass, lambda: not limits.busy, "the last write")
+    writes = _writes(bc_cloud)
+    assert asked >= 12
+    # One write per 10 s at most: six in the minute (the seventh after the loop ended).
+    assert len([t for t in sent_at if t <= 60]) <= 6, sent_at
+    assert len(writes) <= 7, writes
+    last = writes[-1]
+    await wait_for(
+        hass,
+        lambda: (
+            last["command"] == "POST_CLEAR_OVERRIDE_CURRENT"
+            or _state(hass) == f"{float(str(last['overridevalue']))}"
+        ),
+        "the last value listed",
+    )
+
+
+async def test_unavailable_while_disconnected(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """No connection, no limit shown."""
+    await bc_cloud.close_connections()
+    await wait_for(hass, lambda: _state(hass) == STATE_UNAVAILABLE, "unavailable")
