@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from homeassistant.components.number import (
     NumberDeviceClass,
     NumberEntity,
     NumberEntityDescription,
     NumberMode,
 )
-from homeassistant.const import UnitOfElectricCurrent
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfElectricCurrent, UnitOfEnergy
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ..api.bluecurrent import PriceBasedChargingSettings
 from ..entry import AccountConfigEntry
+from .commands import async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .limit import DEFAULT_MAX_CURRENT, MIN_CURRENT
+from .smart import price_settings
 
 CHARGING_CURRENT_LIMIT = NumberEntityDescription(
     key="charging_current_limit",
@@ -25,6 +31,59 @@ CHARGING_CURRENT_LIMIT = NumberEntityDescription(
     native_min_value=MIN_CURRENT,
     native_step=1,
     mode=NumberMode.SLIDER,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PriceBasedNumberDescription(NumberEntityDescription):
+    """A setting of price-based charging; field: its name in the settings patch."""
+
+    value_fn: Callable[[PriceBasedChargingSettings], float | None]
+    field: str
+
+
+PRICE_BASED_NUMBERS: tuple[PriceBasedNumberDescription, ...] = (
+    PriceBasedNumberDescription(
+        key="battery_size",
+        translation_key="battery_size",
+        device_class=NumberDeviceClass.ENERGY_STORAGE,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        native_min_value=1,
+        native_max_value=250,
+        native_step=1,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.battery_size_kwh,
+        field="battery_size_kwh",
+    ),
+    PriceBasedNumberDescription(
+        key="minimum_charge",
+        translation_key="minimum_charge",
+        native_unit_of_measurement=PERCENTAGE,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.minimum_pct,
+        field="minimum_pct",
+    ),
+    PriceBasedNumberDescription(
+        key="current_battery_level",
+        translation_key="current_battery_level",
+        device_class=NumberDeviceClass.BATTERY,
+        native_unit_of_measurement=PERCENTAGE,
+        native_min_value=0,
+        native_max_value=100,
+        native_step=1,
+        mode=NumberMode.SLIDER,
+        entity_category=EntityCategory.CONFIG,
+        entity_registry_enabled_default=False,
+        value_fn=lambda s: s.current_battery_pct,
+        field="current_battery_pct",
+    ),
 )
 
 
@@ -39,7 +98,8 @@ async def async_setup_entry(
         entry,
         async_add_entities,
         per_charge_point=lambda evse_id: [
-            ChargingCurrentLimit(coordinator, evse_id, CHARGING_CURRENT_LIMIT)
+            ChargingCurrentLimit(coordinator, evse_id, CHARGING_CURRENT_LIMIT),
+            *(PriceBasedNumber(coordinator, evse_id, d) for d in PRICE_BASED_NUMBERS),
         ],
     )
 
@@ -78,3 +138,37 @@ class ChargingCurrentLimit(ChargePointEntity, NumberEntity):
     async def async_set_native_value(self, value: float) -> None:
         """Ask for a limit; the write follows once the coalescing window closes."""
         self.coordinator.limits.request(self.evse_id, value)
+
+
+class PriceBasedNumber(ChargePointEntity, NumberEntity):
+    """A setting of price-based charging: available while that profile is on."""
+
+    entity_description: PriceBasedNumberDescription
+
+    @property
+    def native_value(self) -> float | None:
+        """The value the cloud reads back."""
+        cp = self.charge_point
+        settings = None if cp is None else price_settings(cp)
+        return None if settings is None else self.entity_description.value_fn(settings)
+
+    @property
+    def available(self) -> bool:
+        """While price-based charging is on (its settings are only read back then)."""
+        return super().available and self.native_value is not None
+
+    async def async_set_native_value(self, value: float) -> None:
+        """Patch this one setting; the state follows the cloud's read-back."""
+        amount = round(value)
+        field = self.entity_description.field
+        await async_run_command(
+            self.coordinator.client.update_price_based_charging_settings(
+                self.evse_id,
+                battery_size_kwh=amount if field == "battery_size_kwh" else None,
+                minimum_pct=amount if field == "minimum_pct" else None,
+                current_battery_pct=amount if field == "current_battery_pct" else None,
+            ),
+            command=self.entity_description.key,
+            charge_point=self.evse_id,
+            coordinator=self.coordinator,
+        )

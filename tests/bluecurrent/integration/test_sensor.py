@@ -429,7 +429,26 @@ async def test_unavailable_while_disconnected(
     def states() -> set[str]:
         return {state.state for e in entity_ids if (state := hass.states.get(e)) is not None}
 
-    assert STATE_UNAVAILABLE not in states()
+    # Unavailable by design while connected: a smart-charging profile's settings (the
+    # profiles are off) and the boost (no session held back).
+    by_design = {
+        "boost",
+        "delayed_charging_start",
+        "delayed_charging_end",
+        "departure_time",
+        "battery_size",
+        "minimum_charge",
+        "current_battery_level",
+    }
+    registry = er.async_get(hass)
+    unavailable = {
+        entry.unique_id.rsplit("_", 1)[0]
+        for e in entity_ids
+        if (state := hass.states.get(e)) is not None
+        and state.state == STATE_UNAVAILABLE
+        and (entry := registry.async_get(e)) is not None
+    }
+    assert unavailable == by_design
     await _disconnect(hass, bc_cloud, setup_account)
     assert states() == {STATE_UNAVAILABLE}
 
