@@ -290,3 +290,59 @@ async def test_unavailable_while_disconnected(
     """No connection, no limit shown."""
     await bc_cloud.close_connections()
     await wait_for(hass, lambda: _state(hass) == STATE_UNAVAILABLE, "unavailable")
+
+
+# Price-based charging's settings.
+
+
+def _price_entity(hass: HomeAssistant, key: str) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(Platform.NUMBER, DOMAIN, f"{key}_{EVSE_ID}")
+    assert entity_id is not None, key
+    return entity_id
+
+
+def _price_state(hass: HomeAssistant, key: str) -> str:
+    state = hass.states.get(_price_entity(hass, key))
+    assert state is not None
+    return state.state
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_price_based_settings_while_the_profile_is_on(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Unavailable while off; each number patches only its own field and reads back."""
+    keys = ("battery_size", "minimum_charge", "current_battery_level")
+    assert {_price_state(hass, key) for key in keys} == {STATE_UNAVAILABLE}
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.price_based.enabled = True
+    await bc_cloud.push_settings(EVSE_ID)
+    await wait_for(hass, lambda: _price_state(hass, "battery_size") == "60.0", "the settings")
+    assert float(_price_state(hass, "minimum_charge")) == 10
+    assert float(_price_state(hass, "current_battery_level")) == 20
+
+    for key, value, field in (
+        ("battery_size", 77.4, "battery_size_kwh"),
+        ("minimum_charge", 35, "minimum_pct"),
+        ("current_battery_level", 42.6, "current_battery_pct"),
+    ):
+        await hass.services.async_call(
+            NUMBER_DOMAIN,
+            SERVICE_SET_VALUE,
+            {ATTR_ENTITY_ID: _price_entity(hass, key), ATTR_VALUE: value},
+            blocking=True,
+        )
+        sent = [
+            f.message
+            for f in bc_cloud.received
+            if f.command == "PATCH_PRICE_BASED_CHARGING_SETTINGS" and f.message is not None
+        ][-1]
+        assert {k: v for k, v in sent.items() if k in PATCH_FIELDS} == {field: round(value)}
+    price = charge_point.price_based
+    assert (price.battery_size_kwh, price.minimum_pct, price.current_battery_pct) == (77, 35, 43)
+    await wait_for(hass, lambda: float(_price_state(hass, "minimum_charge")) == 35, "read back")
+    assert float(_price_state(hass, "battery_size")) == 77
+    assert float(_price_state(hass, "current_battery_level")) == 43
+
+
+PATCH_FIELDS = ("battery_size_kwh", "minimum_pct", "current_battery_pct", "expected_departure_time")
