@@ -19,13 +19,13 @@ if TYPE_CHECKING:
     from .coordinator import BlueCurrentCoordinator
 
 
-async def async_run_command(
-    action: Awaitable[None],
+async def async_run_command[T](
+    action: Awaitable[T],
     *,
     command: str,
     charge_point: str,
     coordinator: BlueCurrentCoordinator | None = None,
-) -> None:
+) -> T:
     """Await a command; raise a HomeAssistantError the user can read when it fails.
 
     With the coordinator, a refusal or timeout is also told to the charge point's session
@@ -33,7 +33,7 @@ async def async_run_command(
     """
     placeholders = {"command": command, "charge_point": charge_point}
     try:
-        await action
+        return await action
     except BlueCurrentCommandTimeoutError as err:
         if coordinator is not None:
             coordinator.report_rejection(charge_point, command, "timeout")

@@ -33,13 +33,13 @@ def async_register_services(hass: HomeAssistant) -> None:
     """Register the charge-point actions."""
 
     async def start_charge_session(call: ServiceCall) -> None:
-        coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         card = call.data.get(ATTR_CHARGING_CARD_ID)
         uid = APP_CARD_UID if card in (None, "", APP_CARD_UID) else _card_uid(coordinator, card)
         await async_start_session(coordinator, evse_id, uid, command=SERVICE_START_CHARGE_SESSION)
 
     async def stop_charge_session(call: ServiceCall) -> None:
-        coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         await async_run_command(
             coordinator.client.stop_session(evse_id),
             command=SERVICE_STOP_CHARGE_SESSION,
@@ -55,7 +55,7 @@ def async_register_services(hass: HomeAssistant) -> None:
     )
 
 
-def _charge_point_of(hass: HomeAssistant, device_id: str) -> tuple[BlueCurrentCoordinator, str]:
+def charge_point_of(hass: HomeAssistant, device_id: str) -> tuple[BlueCurrentCoordinator, str]:
     """The coordinator and EVSE id behind a device id, or a translated validation error."""
     device = dr.async_get(hass).async_get(device_id)
     evse_id = None
