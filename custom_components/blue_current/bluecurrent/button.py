@@ -37,10 +37,14 @@ async def _start_with_chosen_card(coordinator: BlueCurrentCoordinator, evse_id: 
     )
 
 
+# Off by default: the charging switch starts and stops sessions, and a reset or reboot is
+# rare. With the smart-charging entities on, this keeps a 500-charge-point account within
+# Home Assistant's 10,000 entities per entry.
 BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reset",
         translation_key="reset",
+        entity_registry_enabled_default=False,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reset(evse_id),
@@ -48,6 +52,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reboot",
         translation_key="reboot",
+        entity_registry_enabled_default=False,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reboot(evse_id),
@@ -55,11 +60,13 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="start_charge_session",
         translation_key="start_charge_session",
+        entity_registry_enabled_default=False,
         press_fn=_start_with_chosen_card,
     ),
     ChargePointButtonDescription(
         key="stop_charge_session",
         translation_key="stop_charge_session",
+        entity_registry_enabled_default=False,
         press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
     ),
 )

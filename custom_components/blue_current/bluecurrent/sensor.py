@@ -205,6 +205,8 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     ChargePointSensorDescription(
         key="vehicle_status",
         translation_key="vehicle_status",
+        # The plug binary sensor and the charging state say it in fewer words.
+        entity_registry_enabled_default=False,
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in VehicleStatus],
         reads=from_status(lambda s: s.vehicle_status, "vehicle_status"),
@@ -219,6 +221,7 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     _current(
         "max_usage",
         from_status(lambda s: s.max_usage, "max_usage"),
+        enabled=False,  # the current limit's maximum, and the limit-in-force sensor
         category=EntityCategory.DIAGNOSTIC,
     ),
     _current(
@@ -244,6 +247,7 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     ChargePointSensorDescription(
         key="charging_state",
         translation_key="charging_state",
+        entity_registry_enabled_default=False,  # evcc's status: enable it for evcc
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in ChargingState],
         reads=from_status(charging_state, "activity", "vehicle_status"),

@@ -63,20 +63,6 @@ async def test_snapshot(
     await snapshot_platform(hass, er.async_get(hass), snapshot, account_entry.entry_id)
 
 
-@pytest.mark.usefixtures("setup_account")
-async def test_enabled_by_default(hass: HomeAssistant) -> None:
-    """The plug and charging sensors are on by default; online and boosting are not."""
-    registry = er.async_get(hass)
-    enabled = {
-        entry.unique_id.removesuffix(f"_{EVSE_ID}")
-        for entry in registry.entities.values()
-        if entry.domain == Platform.BINARY_SENSOR
-        and entry.unique_id.endswith(EVSE_ID)
-        and entry.disabled_by is None
-    }
-    assert enabled == {"vehicle_connected", "charging"}
-
-
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_plug_charging_online_and_boosting(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry

@@ -43,6 +43,12 @@ COMMANDS = {
 }
 
 
+
+@pytest.fixture(autouse=True)
+def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
+    """The buttons are off by default (the charging switch starts and stops sessions)."""
+
+
 @pytest.fixture
 def only_buttons() -> Iterator[None]:
     """Load the button platform alone."""
