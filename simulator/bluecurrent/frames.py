@@ -24,6 +24,12 @@ def _average(values: list[float]) -> float:
     return round(sum(used) / len(used), 1) if used else 0
 
 
+def _amperes(current: float) -> float:
+    """Whole amperes as integers, as the cloud sends them; a fractional cap to one decimal."""
+    whole = round(current)
+    return whole if abs(current - whole) < 0.05 else round(current, 1)
+
+
 def _setting(value: object, *, read_only: bool = False) -> dict[str, object]:
     return {"value": value, "permission": "read" if read_only else "write"}
 
@@ -144,7 +150,7 @@ def charge_points(account: Account) -> Frame:
 
 def status_data(charge_point: ChargePoint) -> Frame:
     """The data of CH_STATUS; also what a tick compares to decide whether to push."""
-    amps = [round(current) for current in charge_point.currents]
+    amps = [_amperes(current) for current in charge_point.currents]
     volts = list(charge_point.voltages)
     avg_current = _average([float(a) for a in amps])
     avg_voltage = _average(volts)

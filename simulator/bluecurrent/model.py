@@ -151,7 +151,8 @@ class ChargePoint:
     """One charge point: its settings and its live state.
 
     The outputs (currents, vehicle status, the profile holding a session back) change in
-    settle(), which every mutator and every tick calls; energy is counted by meter() on ticks.
+    settle(), which every mutator and every tick calls. Energy is counted by meter(), on each
+    tick and before each settle, so it is the integral of the power from the session start.
     """
 
     evse_id: str
@@ -378,7 +379,11 @@ class ChargePoint:
         self.total_cost += kwh * self.tariff.price_in_vat
 
     def settle(self) -> None:
-        """Apply profiles and overrides at the clock's time; put outputs at nominal values."""
+        """Apply profiles and overrides at the clock's time; put outputs at nominal values.
+
+        The energy drawn until now is counted first, at the power before the change.
+        """
+        self.meter()
         if not self.online:
             return  # the cloud keeps the last values it heard
         now = self.clock()
