@@ -60,14 +60,14 @@ def test_device_page_shows_the_simulator_values(e2e: E2E) -> None:
             page.get_by_text(f"{charge_point.model_type} ({charge_point.chargepoint_type})")
         ).to_be_visible()
         assert await shown(page, "Activity") == state_name("activity", charge_point.activity)
-        assert await shown(page, "Vehicle status") == state_name(
-            "vehicle_status", VEHICLE_STATUS[charge_point.vehicle_status]
-        )
+        assert VEHICLE_STATUS[charge_point.vehicle_status] == "ready"
+        assert await shown(page, "Vehicle connected", "simple") == "Plugged in"
         numbers = {
             "Energy usage": (charge_point.actual_kwh, "kWh"),
+            # The first session seen counts in full.
+            "Lifetime energy": (charge_point.actual_kwh, "kWh"),
             "Total cost": (charge_point.total_cost, "€"),
-            "Max usage": (charge_point.max_usage, "A"),
-            # The tariff prices are diagnostic and disabled by default: not on the page.
+            # Max usage, vehicle status and the tariff prices are disabled by default.
             "Average current": (
                 sum(loaded := [c for c in charge_point.currents if c]) / max(len(loaded), 1),
                 "A",
@@ -92,18 +92,19 @@ def test_number_check_fails_on_a_wrong_value() -> None:
 
 
 def test_start_charge_session_from_the_page(e2e: E2E) -> None:
-    """Press "Start charge session": the simulator starts, the page shows Charging."""
+    """Switch "Charging" on: the simulator starts, the page shows Charging."""
     charge_point = e2e.stack.charge_point(1)
     assert not charge_point.charging  # a car waits at the second one
 
     async def press() -> None:
         page = await device_page(e2e, "sensor.garage_activity")
         await until_shown(page, "Activity", state_name("activity", "available"))
-        await (
-            row(page, "button", "Start charge session").get_by_role("button", name="Press").click()
-        )
+        charging = row(page, "toggle", "Charging")
+        await expect(charging.get_by_role("switch")).not_to_be_checked()
+        await charging.locator("ha-entity-toggle").click()
         await until(lambda: charge_point.charging, "the session start")
         await until_shown(page, "Activity", state_name("activity", "charging"))
+        await expect(charging.get_by_role("switch")).to_be_checked()
 
     e2e.run(press())
 

@@ -309,17 +309,18 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         fresh = self._fresh_connection
         to_ask = listed if fresh else [e for e in listed if e in change.added]
         self._fresh_connection = False
-        if fresh:
-            # Override schedules may have changed while away (the app); once per connection.
-            self.config_entry.async_create_background_task(
-                self.hass, self._list_overrides(), f"{DOMAIN} overrides"
-            )
         self._awaiting_status.update(to_ask)
         if not self._awaiting_status:
             self._ready.set()
         if to_ask:
             self.config_entry.async_create_background_task(
                 self.hass, self._ask_details(to_ask), f"{DOMAIN} details"
+            )
+        if fresh:
+            # Override schedules may have changed while away (the app); once per connection,
+            # after the statuses were asked for.
+            self.config_entry.async_create_background_task(
+                self.hass, self._list_overrides(), f"{DOMAIN} overrides"
             )
 
     async def _ask_details(self, evse_ids: list[str]) -> None:

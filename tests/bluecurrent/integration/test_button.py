@@ -43,7 +43,6 @@ COMMANDS = {
 }
 
 
-
 @pytest.fixture(autouse=True)
 def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
     """The buttons are off by default (the charging switch starts and stops sessions)."""

@@ -35,7 +35,6 @@ SELECT_ENTITY_ID = "select.driveway_charge_card"
 NAMELESS_CARD_ID = "NL-BCU-C00003-7"
 
 
-
 @pytest.fixture(autouse=True)
 def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
     """The buttons are off by default (the charging switch starts and stops sessions)."""
