@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 
@@ -20,13 +21,22 @@ class WritesOnlyChanges(Entity):
     _form_known = False
 
     def _state_form(self) -> tuple[object, ...]:
-        """The state and attributes the next write would carry (the static ones left out)."""
+        """What the next write would carry that can change (the static attributes left out).
+
+        A sensor's state is its native value formatted by fixed rules (unit, precision,
+        device class), so the native value stands for it: the same comparison, without
+        formatting twice for every write.
+        """
         available = self.available
+        if not available:
+            return (False,)
+        shown = self.native_value if isinstance(self, SensorEntity) else self.state
         return (
-            self._stringify_state(available),
+            True,
+            shown,
             self.capability_attributes,
-            self.state_attributes if available else None,
-            self.extra_state_attributes if available else None,
+            self.state_attributes,
+            self.extra_state_attributes,
         )
 
     @callback

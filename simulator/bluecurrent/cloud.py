@@ -42,7 +42,13 @@ class BlueCurrentCloud:
 
     "Already connected": the handshake carries no credentials, so when
     `reject_second_connection` is on, any handshake is refused while some connection has
-    said HELLO (as the real cloud refuses a second connection from one address).
+    said HELLO (as the real cloud refuses a second connection from one address). With
+    `leave_second_connection_open` the handshake succeeds instead, and a HELLO while another
+    connection holds the account is answered with an ERROR "Already connected"; that socket
+    is then left open but never served (no answers, no pushes) until the client closes it.
+
+    Down: with `down` on, every handshake is refused with HTTP 503 (the cloud is away);
+    `handshakes` counts every handshake, refused or not.
     """
 
     def __init__(
@@ -54,6 +60,7 @@ class BlueCurrentCloud:
         request_budget: int | None = None,
         limit_signal: LimitSignal = LimitSignal.CLOSE,
         reject_second_connection: bool = False,
+        leave_second_connection_open: bool = False,
         arrivals: bool = False,
     ) -> None:
         """A cloud with no accounts yet; tick_interval None means no background ticker."""
@@ -61,6 +68,7 @@ class BlueCurrentCloud:
         self.tick_interval = tick_interval
         self.limit_signal = limit_signal
         self.reject_second_connection = reject_second_connection
+        self.leave_second_connection_open = leave_second_connection_open
         self.arrivals = arrivals  # cars come and go by themselves on each tick
         self.verdicts = VerdictBook()
         self.budget = RequestBudget(clock, request_budget)
@@ -68,7 +76,10 @@ class BlueCurrentCloud:
         self._rng = random.Random(seed)
         self._accounts: dict[str, Account] = {}
         self._connections: set[Connection] = set()
+        self._unserved: set[Connection] = set()  # open, but told "Already connected"
         self._connection_count = 0
+        self.down = False
+        self.handshakes = 0
         self._stalled = False
         self._told_status: dict[str, Frame] = {}
         self._tasks: set[asyncio.Task[None]] = set()
@@ -307,6 +318,9 @@ class BlueCurrentCloud:
         return None
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.handshakes += 1
+        if self.down:
+            return web.Response(status=503, text="Service unavailable")
         refusal = self._handshake_refusal()
         if refusal is not None:
             return web.Response(status=403, headers={REJECT_HEADER: refusal}, text=refusal)
@@ -323,7 +337,14 @@ class BlueCurrentCloud:
                     await self._on_frame(connection, message.data.decode(errors="replace"))
         finally:
             self._connections.discard(connection)
+            self._unserved.discard(connection)
         return socket
+
+    def _held_by_another(self, connection: Connection) -> bool:
+        """Whether a HELLO on this connection meets another that holds the account."""
+        return self.leave_second_connection_open and any(
+            other is not connection and other.account is not None for other in self._connections
+        )
 
     def _account_for(self, message: dict[str, Any]) -> Account | None:
         authorization = message.get("Authorization")
@@ -351,7 +372,7 @@ class BlueCurrentCloud:
         self.received.append(
             ReceivedFrame(connection=connection.number, text=text, message=message)
         )
-        if self._stalled:
+        if self._stalled or connection in self._unserved:
             return
         if message is None:
             await self.send(connection, frames.error(ERROR_BAD_REQUEST))
@@ -367,6 +388,10 @@ class BlueCurrentCloud:
             await self.send(connection, frames.error(ERROR_INVALID_AUTH))
             return
         if not await self._spend(connection, account):
+            return
+        if message.get("command") == "HELLO" and self._held_by_another(connection):
+            self._unserved.add(connection)
+            await self.send(connection, frames.already_connected())
             return
         await dispatch(Context(hub=self, connection=connection, account=account, message=message))
 

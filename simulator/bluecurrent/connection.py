@@ -41,17 +41,18 @@ class Connection:
         self._socket = socket
         # Pushes, delayed verdicts and replies come from different tasks; keep frames whole.
         self._lock = asyncio.Lock()
+        self.peer_gone = False  # a write found the client gone: later frames are dropped
 
     async def send(self, frame: Frame | str) -> None:
         """Send a frame (a dict as JSON, a string as is); dropped once the socket is closed."""
         text = frame if isinstance(frame, str) else json.dumps(frame)
         async with self._lock:
-            if self._socket.closed:
+            if self._socket.closed or self.peer_gone:
                 return
             try:
                 await self._socket.send_str(text)
-            except ConnectionResetError:
-                return  # the client went away while we wrote
+            except ConnectionError:  # reset, or lost in the middle of a large frame
+                self.peer_gone = True  # the client went away while we wrote
 
     async def close(self, code: int | None, message: str = "") -> None:
         """Close with a code, or drop the TCP connection without a close frame (None)."""

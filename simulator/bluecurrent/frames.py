@@ -334,3 +334,11 @@ def account_info(account: Account) -> Frame:
 def error(code: int) -> Frame:
     """ERROR frame with the cloud's message for the code."""
     return {"object": "ERROR", "error": code, "message": ERROR_MESSAGES[code]}
+
+
+def already_connected() -> Frame:
+    """ERROR on a socket the cloud accepted but will not serve, as another connection holds it.
+
+    The code is not documented; clients can only go by the message.
+    """
+    return {"object": "ERROR", "error": 9, "message": "Already connected"}

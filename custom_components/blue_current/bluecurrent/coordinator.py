@@ -59,7 +59,8 @@ ACCOUNT_REFRESH_INTERVAL = timedelta(hours=1)
 
 def reconnect_delay(attempt: int) -> float:
     """Exponential backoff with jitter: about 1 s, 2 s, 4 s … capped at 5 minutes."""
-    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** (attempt + 1))
+    # The exponent is bounded: after days of outage 2**attempt would overflow a float.
+    ceiling = min(RECONNECT_MAX_DELAY, RECONNECT_MIN_DELAY * 2 ** min(attempt + 1, 16))
     return max(RECONNECT_MIN_DELAY, random.uniform(ceiling / 2, ceiling))
 
 

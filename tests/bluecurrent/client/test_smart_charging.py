@@ -23,7 +23,7 @@ from custom_components.blue_current.api.bluecurrent import (
 from simulator.bluecurrent import CLOUD_TIMEZONE, HEARTBEAT_TIMEOUT, BlueCurrentCloud, ManualClock
 from tests.waiting import wait_for
 
-from .test_client import Recorder, running
+from .running import Recorder, running
 
 EVSE = "BCU100001"
 MONDAY_NOON = datetime(2025, 3, 10, 12, 0, tzinfo=CLOUD_TIMEZONE)

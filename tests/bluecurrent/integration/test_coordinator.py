@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import logging
 
@@ -75,6 +76,40 @@ async def test_reconnects_after_a_clean_close(
 
 
 async def test_backoff_grows_while_the_cloud_is_away(
+    hass: HomeAssistant,
+    setup_account: MockConfigEntry,
+    bc_cloud: BlueCurrentCloud,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Attempts after about 1 s, 2 s, 4 s … (the README's backoff), capped at 5 minutes."""
+    # The jitter takes the top of its range: waits of 2, 4, 8, 16, … seconds.
+    monkeypatch.setattr(coordinator_module.random, "uniform", lambda _low, high: high)
+    coordinator = setup_account.runtime_data
+    waits: list[float] = []
+    handshakes_before_wait: list[int] = []
+
+    async def record(seconds: float) -> None:
+        # Instead of waiting: note the wait and how many handshakes the cloud saw so far.
+        waits.append(seconds)
+        handshakes_before_wait.append(bc_cloud.handshakes)
+        if len(waits) == 12:
+            bc_cloud.down = False  # the cloud comes back before the 13th attempt
+        await asyncio.sleep(0)
+
+    monkeypatch.setattr(coordinator, "_sleep", record)
+    bc_cloud.down = True
+    handshakes = bc_cloud.handshakes
+    await bc_cloud.close_connections(1011)
+    await wait_for(hass, lambda: coordinator.connected and len(waits) == 12, "the way back")
+    assert waits == [2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 300.0, 300.0, 300.0, 300.0]
+    # One refused handshake between two waits: an attempt per wait, none in between.
+    assert [n - handshakes for n in handshakes_before_wait] == list(range(12))
+    assert bc_cloud.handshakes - handshakes == 12
+    # After a long outage the delay stays capped (no overflow after many attempts).
+    assert coordinator_module.reconnect_delay(5000) == 300.0
+
+
+async def test_a_rate_limit_while_away_shows_a_repair(
     hass: HomeAssistant, setup_account: MockConfigEntry, bc_cloud: BlueCurrentCloud
 ) -> None:
     coordinator = setup_account.runtime_data

@@ -114,6 +114,26 @@ async def test_a_second_main_connection_is_refused_when_asked(
     await (await Peer.open(http, simulator.bluecurrent_url)).socket.close()
 
 
+async def test_a_second_main_connection_can_be_left_open_unserved(
+    simulator: Simulator, http: aiohttp.ClientSession, cloud: BlueCurrentCloud, peer: Peer
+) -> None:
+    cloud.leave_second_connection_open = True
+    second = await Peer.open(http, simulator.bluecurrent_url)  # the handshake succeeds
+    await second.hello(TOKEN)
+    assert await second.recv() == {"object": "ERROR", "error": 9, "message": "Already connected"}
+    await second.send("GET_CHARGE_POINTS")
+    await cloud.push_status(EVSE)
+    await second.assert_silent()
+    assert cloud.received[-1].command == "GET_CHARGE_POINTS"
+    assert not second.socket.closed
+    assert cloud.main_connections == 1
+    assert (await peer.recv())["object"] == "CH_STATUS"  # the first one is served as before
+    await peer.send("GET_CHARGE_POINTS")
+    assert (await peer.recv())["object"] == "CHARGE_POINTS"
+    await second.socket.close()
+    await wait_for(None, lambda: cloud.open_connections == 1)
+
+
 async def test_a_stalled_cloud_logs_but_does_not_answer_or_push(
     peer: Peer, cloud: BlueCurrentCloud
 ) -> None:
@@ -183,15 +203,22 @@ async def test_a_late_verdict_for_a_closed_connection_is_dropped(
     await wait_for(None, lambda: cloud.charge_point(EVSE).resets == 1)
 
 
-async def test_a_peer_that_vanishes_mid_write_is_ignored() -> None:
+@pytest.mark.parametrize("error", [ConnectionResetError(), ConnectionError("Connection lost")])
+async def test_a_peer_that_vanishes_mid_write_is_ignored(error: ConnectionError) -> None:
+    """The first failed write marks the peer gone; nothing more is written, nothing raised."""
+
     class Vanishing:
         closed = False
+        writes = 0
 
         async def send_str(self, _text: str) -> None:
-            raise ConnectionResetError
+            self.writes += 1
+            raise error
 
-    connection = Connection(
-        1, cast("web.Request", None), cast("web.WebSocketResponse", Vanishing())
-    )
+    socket = Vanishing()
+    connection = Connection(1, cast("web.Request", None), cast("web.WebSocketResponse", socket))
+    assert not connection.peer_gone
     await connection.send({"object": "CH_STATUS"})
+    assert connection.peer_gone
     await connection.send("text")
+    assert socket.writes == 1

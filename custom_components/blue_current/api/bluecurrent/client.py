@@ -2,7 +2,8 @@
 
 Unlike the reference library it never blocks while disconnected, waits for the cloud's
 verdict on every command (with a timeout), reports a clean close as a disconnect, and
-keeps a connection alive through a malformed frame.
+keeps a connection alive through a malformed frame. Whatever a frame holds, run() ends only
+with one of our errors, so the caller always learns that the connection is gone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from .errors import (
     BlueCurrentConnectionClosedError,
     BlueCurrentConnectionError,
     BlueCurrentError,
+    BlueCurrentHelloTimeoutError,
     BlueCurrentNotConnectedError,
     BlueCurrentProtocolError,
     BlueCurrentRateLimitError,
@@ -47,7 +49,7 @@ from .models import (
     SettingsEvent,
     StatusEvent,
 )
-from .parse import FrameParser
+from .parse import EXCERPT_LENGTH, FrameParser, excerpt, identifier
 from .ratelimit import next_reset
 
 _LOGGER = logging.getLogger(__name__)
@@ -57,6 +59,7 @@ RATE_LIMIT_CLOSE_CODE = 4001
 _REJECT_REASON_HEADER = "x-websocket-reject-reason"
 _ERROR_INVALID_AUTH = 1
 _ERROR_RATE_LIMIT = 42
+_ALREADY_CONNECTED = "Already connected"
 
 type Frame = dict[str, Any]
 type EventListener = Callable[[Event], None]
@@ -129,22 +132,30 @@ class BlueCurrentClient:
         command_timeout: float = 40.0,
         connect_timeout: float = 10.0,
         heartbeat: float = 30.0,
+        hello_timeout: float = 30.0,
         now: Callable[[], datetime] = _utcnow,
     ) -> None:
-        """Prepare a client; nothing is sent until validate_token() or run()."""
+        """Prepare a client; nothing is sent until validate_token() or run().
+
+        heartbeat: seconds of silence after which the connection is pinged; a ping with no
+        frame or pong in the next period ends it. hello_timeout: seconds after HELLO within
+        which the first charge-point list must arrive, or run() ends.
+        """
         self._session = session
         self._api_token = api_token
         self._url = url
         self._command_timeout = command_timeout
         self._connect_timeout = connect_timeout
         self._heartbeat = heartbeat
+        self._hello_timeout = hello_timeout
         self._now = now
         self._session_token: str | None = None
         self._customer_id: str | None = None
         self._ws: aiohttp.ClientWebSocketResponse | None = None
         self._closing = False
-        self._dead = False
-        self._last_seen = 0.0
+        self._failure: BlueCurrentError | None = None  # why a watchdog closed the connection
+        self._received = 0  # messages of any kind on the main connection, pongs included
+        self._charge_points_seen = False
         self._waiters = _Waiters()
         self._grid_requests: deque[str] = deque()
         self._parser = FrameParser()
@@ -171,26 +182,34 @@ class BlueCurrentClient:
         reply = await self._exchange_one(
             {"command": "VALIDATE_API_TOKEN", "token": self._api_token}
         )
+        return self._read_validation(reply)
+
+    def _read_validation(self, reply: Frame) -> str:
+        """Keep the session token and customer id of a STATUS_API_TOKEN answer."""
         if reply.get("object") != "STATUS_API_TOKEN":
-            raise BlueCurrentProtocolError(f"unexpected answer {reply.get('object')!r}")
+            raise BlueCurrentProtocolError(f"unexpected answer {excerpt(reply.get('object'))}")
         if not reply.get("success"):
             raise BlueCurrentAuthError("The API token was refused")
-        token, customer_id = reply.get("token"), reply.get("customer_id")
-        if not token or customer_id in (None, ""):
+        token, customer_id = reply.get("token"), identifier(reply.get("customer_id"))
+        if not isinstance(token, str) or not token or customer_id is None:
             raise BlueCurrentProtocolError("token validation answer lacks token or customer_id")
-        self._session_token = str(token)
-        self._customer_id = str(customer_id)
-        return self._customer_id
+        self._session_token = token
+        self._customer_id = customer_id
+        return customer_id
 
     async def get_account(self) -> Account:
         """Validate the token (when not done yet) and read the account's e-mail address."""
         if self._session_token is None:
             await self.validate_token()
         reply = await self._exchange_one(self._with_auth({"command": "GET_ACCOUNT"}))
+        return self._read_account(reply)
+
+    def _read_account(self, reply: Frame) -> Account:
+        """The account an ACCOUNT answer describes."""
         login = reply.get("login") if reply.get("object") == "ACCOUNT" else None
-        if not login or self._customer_id is None:
+        if not isinstance(login, str) or not login or self._customer_id is None:
             raise BlueCurrentProtocolError("account answer lacks a login")
-        return Account(customer_id=self._customer_id, email=str(login))
+        return Account(customer_id=self._customer_id, email=login)
 
     async def _exchange_one(self, frame: Frame) -> Frame:
         ws = await self._open()
@@ -227,8 +246,8 @@ class BlueCurrentClient:
             reason = str(CIMultiDict(err.headers or ()).get(_REJECT_REASON_HEADER, ""))
             if "Request limit reached" in reason:
                 raise BlueCurrentRateLimitError(next_reset(self._now())) from err
-            if "Already connected" in reason:
-                raise BlueCurrentAlreadyConnectedError("Already connected") from err
+            if _ALREADY_CONNECTED in reason:
+                raise BlueCurrentAlreadyConnectedError(_ALREADY_CONNECTED) from err
             raise BlueCurrentConnectionError(f"Handshake refused (HTTP {err.status})") from err
         except TimeoutError as err:
             raise BlueCurrentConnectionError("Timed out connecting to Blue Current") from err
@@ -245,32 +264,40 @@ class BlueCurrentClient:
         """Connect, say HELLO, call on_open, then deliver events until the connection ends.
 
         Returns only after disconnect(); any other end raises a BlueCurrentError
-        (a clean close by the cloud raises BlueCurrentConnectionClosedError).
-        on_open may send requests but must not wait for command verdicts.
+        (a clean close by the cloud raises BlueCurrentConnectionClosedError; no charge-point
+        list within hello_timeout of HELLO raises BlueCurrentHelloTimeoutError; a frame that
+        could not be handled at all raises BlueCurrentProtocolError).
+        on_open may send requests but must not wait for command verdicts; it is expected to
+        ask for the charge points (request_charge_points).
         """
         if self._session_token is None:
             await self.validate_token()
         self._closing = False
-        self._dead = False
+        self._failure = None
+        self._received = 0
+        self._charge_points_seen = False
         self._listener = listener
         ws = await self._open()
         self._ws = ws
-        self._last_seen = asyncio.get_running_loop().time()
-        keepalive = asyncio.create_task(self._keepalive(ws))
+        watchdogs = (
+            asyncio.create_task(self._keepalive(ws)),
+            asyncio.create_task(self._expect_charge_points(ws)),
+        )
         try:
             await self._send({"command": "HELLO", "header": "homeassistant"})
             if on_open is not None:
                 await on_open()
             await self._receive_loop(ws)
-            if self._dead:
-                raise BlueCurrentConnectionError("The connection stopped answering pings")
             if self._closing:
                 return
+            if self._failure is not None:
+                raise self._failure
             raise self._close_error(ws.close_code)
         except (aiohttp.ClientError, OSError) as err:
             raise BlueCurrentConnectionError(f"Connection lost: {type(err).__name__}") from err
         finally:
-            keepalive.cancel()
+            for watchdog in watchdogs:
+                watchdog.cancel()
             self._ws = None
             self._listener = None
             self._grid_requests.clear()
@@ -284,29 +311,53 @@ class BlueCurrentClient:
         if self._ws is not None:
             await self._ws.close()
 
+    async def _fail(self, ws: aiohttp.ClientWebSocketResponse, error: BlueCurrentError) -> None:
+        """End the connection from a watchdog; run() then raises `error`."""
+        if self._failure is None:
+            self._failure = error
+        await ws.close()
+
     async def _keepalive(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        """Ping a quiet connection; close it when a ping goes unanswered for a whole period.
+        """Ping a quiet connection; close it when nothing, not even the pong, comes back.
 
         Without this a connection that died silently (a router reboot) looks open for hours.
+        What counts is whether a message arrived since the last look, never how late the
+        loop woke up: a pong that came back at once is as good as any frame.
         """
-        loop = asyncio.get_running_loop()
+        seen = self._received
         pinged = False
         while not ws.closed:
             await asyncio.sleep(self._heartbeat)
-            if loop.time() - self._last_seen < self._heartbeat:
+            if self._received != seen:  # something arrived during the period (maybe the pong)
+                seen = self._received
                 pinged = False
                 continue
             if pinged:
-                self._dead = True
-                await ws.close()
+                error = BlueCurrentConnectionError("The connection stopped answering pings")
+                await self._fail(ws, error)
                 return
             pinged = True
-            await ws.ping()
+            try:
+                await ws.ping()
+            except aiohttp.ClientError, OSError:
+                return  # the connection is closing; the receive loop reports how it ended
+
+    async def _expect_charge_points(self, ws: aiohttp.ClientWebSocketResponse) -> None:
+        """End a connection that got no charge-point list in time after HELLO.
+
+        The cloud may keep a socket open without serving it ("Already connected", a stuck
+        session): without this the caller would wait for the list forever.
+        """
+        await asyncio.sleep(self._hello_timeout)
+        if not self._charge_points_seen:
+            error = BlueCurrentHelloTimeoutError(
+                f"No charge-point list within {self._hello_timeout:g} s after HELLO"
+            )
+            await self._fail(ws, error)
 
     async def _receive_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
-        loop = asyncio.get_running_loop()
         async for message in ws:
-            self._last_seen = loop.time()
+            self._received += 1
             match message.type:
                 case aiohttp.WSMsgType.PING:
                     await ws.pong(message.data)
@@ -316,11 +367,24 @@ class BlueCurrentClient:
                 case aiohttp.WSMsgType.ERROR:
                     raise BlueCurrentConnectionError("Connection error")
             try:
-                frame = _decode(message.data)
-            except BlueCurrentProtocolError as err:
-                _LOGGER.warning("Skipping a malformed frame from Blue Current: %s", err)
-                continue
-            self._handle(frame)
+                self._on_frame(message.data)
+            except BlueCurrentError:
+                raise
+            except Exception as err:
+                # A frame we failed to handle: end the connection rather than go on unseen.
+                _LOGGER.debug("Failed to handle a frame from Blue Current", exc_info=True)
+                raise BlueCurrentProtocolError(
+                    f"A frame could not be handled ({type(err).__name__})"
+                ) from err
+
+    def _on_frame(self, data: str | bytes) -> None:
+        """Decode one frame and deliver its event; a malformed frame is skipped."""
+        try:
+            frame = _decode(data)
+        except BlueCurrentProtocolError as err:
+            _LOGGER.warning("Skipping a malformed frame from Blue Current: %s", err)
+            return
+        self._handle(frame)
 
     def _close_error(self, code: int | None) -> BlueCurrentError:
         if code == RATE_LIMIT_CLOSE_CODE:
@@ -336,10 +400,12 @@ class BlueCurrentClient:
         if not isinstance(name, str):
             _LOGGER.warning("Skipping a frame without object from Blue Current")
             return
+        if name == "CHARGE_POINTS":
+            self._charge_points_seen = True  # the cloud serves us, even if the list is unreadable
         try:
             event = self._to_event(name, frame)
         except BlueCurrentProtocolError as err:
-            _LOGGER.warning("Skipping an unreadable %s frame: %s", name, err)
+            _LOGGER.warning("Skipping an unreadable %s frame: %s", excerpt(name), err)
             return
         if event is not None and self._listener is not None:
             try:
@@ -359,10 +425,10 @@ class BlueCurrentClient:
                 return GridStatusEvent(parser.grid_status(frame), asked_for)
             case "CH_SETTINGS":
                 data = _mapping(frame.get("data"), "CH_SETTINGS data")
-                evse_id = data.get("evse_id") or frame.get("evse_id")
-                if not evse_id:
+                evse_id = identifier(data.get("evse_id")) or identifier(frame.get("evse_id"))
+                if evse_id is None:
                     raise BlueCurrentProtocolError("CH_SETTINGS without evse_id")
-                return SettingsEvent(str(evse_id), parser.settings(data))
+                return SettingsEvent(evse_id, parser.settings(data))
             case "CHARGE_POINTS":
                 entries = _list(frame.get("data"), "CHARGE_POINTS data")
                 points = (parser.charge_point(entry) for entry in entries)
@@ -380,12 +446,17 @@ class BlueCurrentClient:
             return self._handle_override_answer(name, frame)
         if name.startswith(("STATUS_", "RECEIVED_")):
             return self._handle_verdict(name, frame)
-        _LOGGER.debug("Ignoring %s from Blue Current", name)
+        _LOGGER.debug("Ignoring %s from Blue Current", excerpt(name))
         return None
 
     def _handle_error(self, frame: Frame) -> None:
         error = self._error_from_frame(frame)
-        if isinstance(error, BlueCurrentRateLimitError | BlueCurrentSessionExpiredError):
+        if isinstance(
+            error,
+            BlueCurrentRateLimitError
+            | BlueCurrentSessionExpiredError
+            | BlueCurrentAlreadyConnectedError,
+        ):
             raise error  # the connection is of no further use; run() ends with this error
         # Other errors answer a request; the cloud does not say which, so the oldest fails.
         future = self._waiters.take_oldest()
@@ -396,7 +467,10 @@ class BlueCurrentClient:
 
     def _error_from_frame(self, frame: Mapping[str, Any]) -> BlueCurrentError:
         code = frame.get("error")
-        message = str(frame.get("message") or "unknown error")
+        message = _reason(frame.get("message")) or "unknown error"
+        if _ALREADY_CONNECTED.lower() in message.lower():
+            # Another connection holds the account; this socket will not be served.
+            return BlueCurrentAlreadyConnectedError(_ALREADY_CONNECTED)
         if code == _ERROR_RATE_LIMIT:
             return BlueCurrentRateLimitError(next_reset(self._now()))
         if code == _ERROR_INVALID_AUTH:
@@ -407,11 +481,11 @@ class BlueCurrentClient:
     def _handle_verdict(self, name: str, frame: Frame) -> Event | None:
         received = name.startswith("RECEIVED_")
         command = name.removeprefix("RECEIVED_").removeprefix("STATUS_")
-        evse_id = frame.get("evse_id")
+        evse_id = identifier(frame.get("evse_id"))
         error = frame.get("error") or ""
         if received and not error:
             return None  # an acknowledgement; the verdict follows
-        future = self._waiters.take(command, str(evse_id) if evse_id else None)
+        future = self._waiters.take(command, evse_id)
         if future is not None and not future.done():
             future.set_result(frame)
         if not error and frame.get("success", True) is not False:
@@ -420,10 +494,10 @@ class BlueCurrentClient:
 
     def _setting_event(self, command: str, frame: Frame) -> Event | None:
         """A confirmed setting change, so listeners need not wait for CH_SETTINGS."""
-        evse_id = frame.get("evse_id")
+        evse_id = identifier(frame.get("evse_id"))
         result = frame.get("result")
         text = result.get("setting") if isinstance(result, Mapping) else None
-        if not evse_id or not isinstance(text, str):
+        if evse_id is None or not isinstance(text, str):
             return None
         # The cloud words its answer "set true" / "set false".
         value = "true" in text
@@ -435,7 +509,7 @@ class BlueCurrentClient:
             )
         else:
             return None
-        return SettingsEvent(str(evse_id), settings)
+        return SettingsEvent(evse_id, settings)
 
     def _handle_override_answer(self, name: str, frame: Frame) -> Event | None:
         future = self._waiters.take(name, None)
@@ -483,12 +557,7 @@ class BlueCurrentClient:
             raise BlueCurrentCommandTimeoutError(command, evse_id, "no answer in time") from err
         finally:
             self._waiters.discard(command, evse_id, future)
-        error = str(reply.get("error") or "")
-        if error.upper() == "TIMEOUT":
-            raise BlueCurrentCommandTimeoutError(command, evse_id, "the charge point timed out")
-        if error or reply.get("success") is False:
-            raise BlueCurrentCommandRejectedError(command, evse_id, error or "rejected")
-        return reply
+        return _verdict(command, evse_id, reply)
 
     # Requests whose answers arrive as events.
 
@@ -634,9 +703,30 @@ def _decode(data: str | bytes) -> Frame:
         frame = json.loads(data)
     except (TypeError, ValueError) as err:
         raise BlueCurrentProtocolError("not JSON") from err
+    except RecursionError as err:
+        raise BlueCurrentProtocolError("JSON nested too deeply") from err
     if not isinstance(frame, dict):
         raise BlueCurrentProtocolError("not a JSON object")
     return frame
+
+
+def _verdict(command: str, evse_id: str | None, reply: Frame) -> Frame:
+    """The answer to a command when it is positive; raise when it is negative."""
+    error = _reason(reply.get("error"))
+    if error.upper() == "TIMEOUT":
+        raise BlueCurrentCommandTimeoutError(command, evse_id, "the charge point timed out")
+    if error or reply.get("success") is False:
+        raise BlueCurrentCommandRejectedError(command, evse_id, error or "rejected")
+    return reply
+
+
+def _reason(value: object) -> str:
+    """The text of an error or message field, cut short; "" when there is none."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        return value if len(value) <= EXCERPT_LENGTH else value[:EXCERPT_LENGTH] + "…"
+    return excerpt(value)
 
 
 def _mapping(value: object, what: str) -> Mapping[str, Any]:

@@ -25,8 +25,16 @@ class BlueCurrentSessionExpiredError(BlueCurrentConnectionError):
     """The cloud no longer accepts the session token; validating the API token again helps."""
 
 
+class BlueCurrentHelloTimeoutError(BlueCurrentConnectionError):
+    """No charge-point list arrived in time after HELLO: the cloud keeps the socket but not us."""
+
+
 class BlueCurrentProtocolError(BlueCurrentError):
-    """The cloud sent something that does not follow the protocol."""
+    """The cloud sent something that does not follow the protocol.
+
+    Raised by run() when a frame could not be handled at all (an unexpected failure while
+    reading it): the connection ends so that the caller reconnects.
+    """
 
 
 class BlueCurrentAuthError(BlueCurrentError):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time
 from enum import StrEnum
+import math
 
 APP_CARD_UID = "BCU-APP"
 """The card uid that starts a session without a charge card (the app's own card)."""
@@ -166,7 +167,7 @@ class ChargePointStatus:
         )
         if all(v is None or i is None for v, i in pairs):
             return None
-        return round(sum((v or 0.0) * (i or 0.0) for v, i in pairs), 1)
+        return _finite(round(sum((v or 0.0) * (i or 0.0) for v, i in pairs), 1))
 
     @property
     def estimated_power_kw(self) -> float | None:
@@ -174,7 +175,7 @@ class ChargePointStatus:
         current, voltage = self.average_current, self.average_voltage
         if current is None or voltage is None:
             return None
-        return round(current * voltage * 1.732 / 1000, 2)
+        return _finite(round(current * voltage * 1.732 / 1000, 2))
 
     def current_left(self, *, smart_charging: bool) -> float | None:
         """Amperes still available under the limit that applies now."""
@@ -182,7 +183,7 @@ class ChargePointStatus:
         current = self.average_current
         if limit is None or current is None:
             return None
-        return round(limit - current, 1)
+        return _finite(round(limit - current, 1))
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,4 +358,9 @@ def _mean_of_nonzero(*values: float | None) -> float | None:
     if all(v is None for v in values):
         return None
     loaded = [v for v in values if v]
-    return round(sum(loaded) / len(loaded), 1) if loaded else 0.0
+    return _finite(round(sum(loaded) / len(loaded), 1)) if loaded else 0.0
+
+
+def _finite(value: float) -> float | None:
+    """A derived value, or None when finite inputs (beyond any real reading) overflowed."""
+    return value if math.isfinite(value) else None

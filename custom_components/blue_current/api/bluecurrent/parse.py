@@ -2,14 +2,18 @@
 
 A field that cannot be read becomes None and is reported once per field and problem; the
 rest of the frame is kept. Only a frame without the keys that identify it is refused.
+Nothing here raises anything but BlueCurrentProtocolError, whatever the frame holds:
+numbers must be finite, identifiers must be text or integers, and logged values are cut short.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, time
+from datetime import UTC, datetime, time
 import json
 import logging
+import math
+import reprlib
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,8 +42,39 @@ _LOGGER = logging.getLogger(__name__)
 CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 _WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
 _TIMESTAMP_CACHE_SIZE = 4096  # a few per charge point; cleared when full
+_TIMESTAMP_MAX_LENGTH = 40  # longer text is no timestamp: neither parsed nor cached
+EXCERPT_LENGTH = 200  # characters of a received value that a log line or error may show
+
+# Depth and width limits keep a nested value's excerpt short and its making shallow.
+_EXCERPT = reprlib.Repr(
+    maxlevel=3,
+    maxtuple=6,
+    maxlist=6,
+    maxdict=6,
+    maxset=6,
+    maxstring=EXCERPT_LENGTH,
+    maxlong=40,
+    maxother=EXCERPT_LENGTH,
+)
 
 type Raw = Mapping[str, Any]
+
+_ACTIVITIES = {activity.value: activity for activity in Activity}
+
+
+def excerpt(value: object) -> str:
+    """A received value as logs and errors show it: its repr, cut to about 200 characters."""
+    text = _EXCERPT.repr(value)
+    return text if len(text) <= EXCERPT_LENGTH else text[:EXCERPT_LENGTH] + "…"
+
+
+def identifier(value: object) -> str | None:
+    """An id (evse_id, uid, ...) as text: only a non-empty string or an integer is one."""
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
 
 
 class FrameParser:
@@ -54,12 +89,12 @@ class FrameParser:
         if (field, problem) in self._reported:
             return
         self._reported.add((field, problem))
-        _LOGGER.warning("Ignoring %s from Blue Current: %s (%r)", field, problem, value)
+        _LOGGER.warning("Ignoring %s from Blue Current: %s (%s)", field, problem, excerpt(value))
 
     # Field readers.
 
     def number(self, raw: Raw, key: str) -> float | None:
-        """A number, or None when absent or not numeric."""
+        """A finite number, or None when absent or not numeric; NaN and infinity are not numbers."""
         value = raw.get(key)
         if value is None or value == "":
             return None
@@ -67,10 +102,16 @@ class FrameParser:
             self._report(key, "not a number", value)
             return None
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             self._report(key, "not a number", value)
             return None
+        except OverflowError:  # an integer beyond the range of a float
+            number = math.inf
+        if not math.isfinite(number):
+            self._report(key, "not a finite number", value)
+            return None
+        return number
 
     def text(self, raw: Raw, key: str) -> str | None:
         """A string, or None."""
@@ -116,7 +157,7 @@ class FrameParser:
         value = raw.get(key)
         if value is None or value == "":
             return None
-        if not isinstance(value, str):
+        if not isinstance(value, str) or len(value) > _TIMESTAMP_MAX_LENGTH:
             self._report(key, "not a timestamp", value)
             return None
         # Every status repeats the session's timestamps: parse each text once.
@@ -127,29 +168,33 @@ class FrameParser:
         return self._timestamps[value]
 
     def _parse_timestamp(self, key: str, value: str) -> datetime | None:
-        for fmt in _WIRE_FORMATS:
+        for fmt in (*_WIRE_FORMATS, None):
             try:
-                parsed = datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                parsed = (
+                    datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
+                    if fmt is not None
+                    else datetime.fromisoformat(value)
+                )
             except ValueError:
                 continue
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
-        try:
-            parsed = datetime.fromisoformat(value)
-        except ValueError:
-            self._report(key, "not a timestamp", value)
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
+            try:
+                moment.astimezone(UTC)
+            except OverflowError:  # e.g. 0001-01-01 east of Greenwich: before datetime.min
+                break
+            return moment
+        self._report(key, "not a timestamp", value)
+        return None
 
     def activity(self, raw: Raw) -> Activity | None:
         """The activity, None for a value we do not know."""
         value = raw.get("activity")
         if value is None:
             return None
-        try:
-            return Activity(value)
-        except ValueError:
+        activity = _ACTIVITIES.get(value) if isinstance(value, str) else None
+        if activity is None:
             self._report("activity", "unknown value", value)
-            return None
+        return activity
 
     def vehicle_status(self, raw: Raw) -> VehicleStatus | None:
         """The vehicle status letter, mapped; None for an unknown letter."""
@@ -165,10 +210,10 @@ class FrameParser:
 
     def card(self, raw: object) -> ChargeCard | None:
         """A charge card; None when it has no uid."""
-        if not isinstance(raw, Mapping) or not raw.get("uid"):
+        uid = identifier(raw.get("uid")) if isinstance(raw, Mapping) else None
+        if uid is None or not isinstance(raw, Mapping):
             self._report("charge card", "no uid", raw)
             return None
-        uid = str(raw["uid"])
         valid = raw.get("valid", 1)
         return ChargeCard(
             uid=uid,
@@ -197,9 +242,7 @@ class FrameParser:
             plug_and_charge_charge_card=self.plug_and_charge_card(raw),
             publish_location=self.setting(raw, "publish_location"),
             plug_and_charge_notification=self.flag(raw, "plug_and_charge_notification"),
-            led_intensity=_int_or_none(self.number(led, "value"))
-            if isinstance(led, Mapping)
-            else None,
+            led_intensity=_whole(self.number(led, "value")) if isinstance(led, Mapping) else None,
             led_interaction=self.flag(interaction, "value")
             if isinstance(interaction, Mapping)
             else None,
@@ -207,13 +250,14 @@ class FrameParser:
 
     def charge_point(self, raw: object) -> ChargePoint | None:
         """A CHARGE_POINTS entry; None when it has no evse_id."""
-        if not isinstance(raw, Mapping) or not raw.get("evse_id"):
+        evse_id = identifier(raw.get("evse_id")) if isinstance(raw, Mapping) else None
+        if evse_id is None or not isinstance(raw, Mapping):
             self._report("charge point", "no evse_id", raw)
             return None
         tariff = raw.get("tariff")
         default_card = raw.get("default_card")
         return ChargePoint(
-            evse_id=str(raw["evse_id"]),
+            evse_id=evse_id,
             name=self.text(raw, "name") or "",
             model_type=self.text(raw, "model_type"),
             chargepoint_type=self.text(raw, "chargepoint_type"),
@@ -239,14 +283,14 @@ class FrameParser:
     def status(self, frame: Raw) -> ChargePointStatus:
         """A CH_STATUS frame."""
         data = frame.get("data")
-        evse_id = frame.get("evse_id") or (
-            data.get("evse_id") if isinstance(data, Mapping) else None
-        )
-        if not isinstance(data, Mapping) or not evse_id:
+        if not isinstance(data, Mapping):
+            raise BlueCurrentProtocolError("CH_STATUS without data")
+        evse_id = identifier(frame.get("evse_id")) or identifier(data.get("evse_id"))
+        if evse_id is None:
             raise BlueCurrentProtocolError("CH_STATUS without evse_id")
         n = self.number
         return ChargePointStatus(
-            evse_id=str(evse_id),
+            evse_id=evse_id,
             activity=self.activity(data),
             vehicle_status=self.vehicle_status(data),
             voltage_phase_1=n(data, "actual_v1"),
@@ -273,11 +317,12 @@ class FrameParser:
     def grid_status(self, frame: Raw) -> GridStatus:
         """A GRID_STATUS frame (phases nested in data)."""
         data = frame.get("data")
-        if not isinstance(data, Mapping) or not data.get("id"):
+        grid_id = identifier(data.get("id")) if isinstance(data, Mapping) else None
+        if grid_id is None or not isinstance(data, Mapping):
             raise BlueCurrentProtocolError("GRID_STATUS without data or id")
         n = self.number
         return GridStatus(
-            grid_id=str(data["id"]),
+            grid_id=grid_id,
             current_phase_1=n(data, "grid_actual_p1"),
             current_phase_2=n(data, "grid_actual_p2"),
             current_phase_3=n(data, "grid_actual_p3"),
@@ -287,11 +332,12 @@ class FrameParser:
 
     def grid_current(self, frame: Raw) -> GridCurrentEvent:
         """A GRID_CURRENT push (flat, identified by a charge point)."""
-        if not frame.get("evse_id"):
+        evse_id = identifier(frame.get("evse_id"))
+        if evse_id is None:
             raise BlueCurrentProtocolError("GRID_CURRENT without evse_id")
         n = self.number
         return GridCurrentEvent(
-            evse_id=str(frame["evse_id"]),
+            evse_id=evse_id,
             current_phase_1=n(frame, "grid_actual_p1"),
             current_phase_2=n(frame, "grid_actual_p2"),
             current_phase_3=n(frame, "grid_actual_p3"),
@@ -299,15 +345,14 @@ class FrameParser:
 
     def override_schedule(self, raw: object) -> OverrideSchedule | None:
         """One override-current schedule; None when it has no id."""
-        if not isinstance(raw, Mapping) or raw.get("schedule_id") in (None, ""):
+        schedule_id = identifier(raw.get("schedule_id")) if isinstance(raw, Mapping) else None
+        if schedule_id is None or not isinstance(raw, Mapping):
             self._report("override schedule", "no schedule_id", raw)
             return None
-        charge_points = raw.get("charge_points") or ()
+        charge_points = raw.get("charge_points")
         return OverrideSchedule(
-            schedule_id=str(raw["schedule_id"]),
-            charge_points=tuple(str(cp) for cp in charge_points)
-            if isinstance(charge_points, list | tuple)
-            else (),
+            schedule_id=schedule_id,
+            charge_points=_identifiers(charge_points),
             start_time=self.text(raw, "start_time") or "",
             stop_time=self.text(raw, "stop_time") or "",
             start_days=_days(raw.get("override_start_days")),
@@ -346,7 +391,7 @@ class FrameParser:
             text = value.strip()
             try:
                 value = json.loads(text if text.startswith("[") else f"[{text}]")
-            except ValueError:
+            except ValueError, RecursionError:
                 self._report(key, "not a list of weekdays", raw[key])
                 return None
         if isinstance(value, list | tuple) and all(
@@ -422,9 +467,16 @@ def _days(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return tuple(day.strip() for day in value.split(",") if day.strip())
     if isinstance(value, list | tuple):
-        return tuple(str(day) for day in value)
+        return tuple(day for day in value if isinstance(day, str))
     return ()
 
 
-def _int_or_none(value: float | None) -> int | None:
+def _identifiers(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(text for item in value if (text := identifier(item)) is not None)
+
+
+def _whole(value: float | None) -> int | None:
+    """A finite number rounded towards zero (number() never returns NaN or infinity)."""
     return None if value is None else int(value)

@@ -92,13 +92,7 @@ class ShellRechargeClient:
     async def start(self, ema_id: str, evse_id: str) -> str:
         """Ask to start charging with card `ema_id` at `evse_id`; returns the new session id."""
         body = {"evChargeNumber": validate_ema_id(ema_id), "evseId": validate_evse_id(evse_id)}
-        payload = await self._call("POST", "start", body=body)
-        data = _data(payload, "start")
-        first = lower_keys(data[0], "start result") if data else {}
-        session_id = first.get("sessionid")
-        if not isinstance(session_id, str) or not session_id:
-            raise ShellResponseError("The start answer has no sessionId")
-        return session_id
+        return _started_session_id(await self._call("POST", "start", body=body))
 
     async def stop(self, session_id: str) -> None:
         """Ask to stop a session; it becomes `stop-requested` until the operator confirms."""
@@ -120,7 +114,7 @@ class ShellRechargeClient:
         except ShellNotFoundError:
             # The API also says "no sessions" with a 404 ("Session not found").
             return []
-        return [ChargeSession.from_wire(item) for item in _data(payload, "active")]
+        return _sessions(payload, "active")
 
     async def _call(
         self,
@@ -264,6 +258,21 @@ def _read_answer(endpoint: str, answer: _Answer, request_id: str) -> dict[str, o
     return payload
 
 
+def _started_session_id(payload: Mapping[str, object]) -> str:
+    """The id of the session a start answer announces."""
+    data = _data(payload, "start")
+    first = lower_keys(data[0], "start result") if data else {}
+    session_id = first.get("sessionid")
+    if not isinstance(session_id, str) or not session_id:
+        raise ShellResponseError("The start answer has no sessionId")
+    return session_id
+
+
+def _sessions(payload: Mapping[str, object], endpoint: str) -> list[ChargeSession]:
+    """The sessions an active answer lists."""
+    return [ChargeSession.from_wire(item) for item in _data(payload, endpoint)]
+
+
 def _data(payload: Mapping[str, object], endpoint: str) -> list[object]:
     data = payload.get("data")
     if data is None:
@@ -278,6 +287,8 @@ def _json(body: bytes, what: str) -> object:
         return json.loads(body)
     except ValueError as err:
         raise ShellResponseError(f"The {what} answer is not valid JSON") from err
+    except RecursionError as err:
+        raise ShellResponseError(f"The {what} answer is nested too deeply") from err
 
 
 def _seconds(value: object) -> float | None:
@@ -287,7 +298,7 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, int | float | str):
         try:
             seconds = float(value)
-        except ValueError:
+        except ValueError, OverflowError:  # OverflowError: an integer beyond any float
             return None
         if math.isfinite(seconds) and seconds >= 0:
             return seconds
@@ -313,7 +324,7 @@ def _http_error(endpoint: str, answer: _Answer) -> ShellError:
     """Turn an unsuccessful HTTP answer into the matching error; the body is optional."""
     try:
         payload: object = json.loads(answer.body)
-    except ValueError:
+    except ValueError, RecursionError:
         payload = {}
     code, text = _first_error({str(key).lower(): v for key, v in _mapping(payload).items()})
     status = answer.status

@@ -148,10 +148,12 @@ def _optional_time(fields: Mapping[str, object], key: str) -> datetime | None:
         return None
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError as err:
+        # The API writes UTC; a stamp without an offset is read as UTC rather than local time.
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        moment.astimezone(UTC)  # OverflowError at the ends of the calendar (0001-01-01+01:00)
+    except (ValueError, OverflowError) as err:
         raise ShellResponseError(f"{key} is not a timestamp") from err
-    # The API writes UTC; a stamp without an offset is read as UTC rather than local time.
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return moment
 
 
 def validate_ema_id(text: str) -> str:
