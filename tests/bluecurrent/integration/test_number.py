@@ -346,3 +346,51 @@ async def test_price_based_settings_while_the_profile_is_on(
 
 
 PATCH_FIELDS = ("battery_size_kwh", "minimum_pct", "current_battery_pct", "expected_departure_time")
+
+
+async def test_a_refused_write_is_told_to_the_event_entity(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """The write goes out after the service call returned: a refusal fires command_rejected."""
+    rejections: list[dict[str, object]] = []
+    setup_account.runtime_data.happening_listeners.add(
+        EVSE_ID, lambda happening: rejections.append(dict(happening.data))
+    )
+    account = bc_cloud.account(API_TOKEN)
+    charge_point = account.charge_points.pop(EVSE_ID)  # the cloud no longer lets us
+    try:
+        await _set(hass, 9)
+        await _advance(hass, freezer, 3.5)
+        await wait_for(hass, lambda: rejections != [], "the refusal")
+    finally:
+        account.charge_points[EVSE_ID] = charge_point
+    assert rejections == [{"command": "charging_current_limit", "reason": "Not authorized"}]
+    assert _state(hass) == "16.0"
+    assert account.schedules == {}
+
+
+async def test_a_write_without_connection_goes_out_after_the_reconnect(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Asked just before the connection dropped: kept, and sent once it is back."""
+    coordinator = setup_account.runtime_data
+    await _set(hass, 7)
+    await bc_cloud.close_connections()
+    await wait_for(hass, lambda: not coordinator.connected, "the disconnect")
+    await _advance(hass, freezer, 3.5)
+    assert _writes(bc_cloud) == []
+    assert coordinator.limits.busy
+    # The reconnect (backoff) and the retry (10 s later).
+    await _advance(hass, freezer, 5)
+    await wait_for(hass, lambda: coordinator.connected, "the reconnect")
+    await wait_for(hass, lambda: coordinator.data.overrides is not None, "the list")
+    await _advance(hass, freezer, 10)
+    await _written(hass, bc_cloud, 1)
+    assert _writes(bc_cloud)[0]["overridevalue"] == 7.0
+    await wait_for(hass, lambda: _state(hass) == "7.0", "the limit")
