@@ -159,7 +159,8 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     _voltage("actual_v1", lambda s: s.voltage_phase_1, "voltage_phase_1", enabled=False),
     _voltage("actual_v2", lambda s: s.voltage_phase_2, "voltage_phase_2", enabled=False),
     _voltage("actual_v3", lambda s: s.voltage_phase_3, "voltage_phase_3", enabled=False),
-    _voltage("avg_voltage", lambda s: s.average_voltage, *_VOLTAGES, enabled=True),
+    # Off by default since the charging state is on (10,000 entities per entry, 500 points).
+    _voltage("avg_voltage", lambda s: s.average_voltage, *_VOLTAGES, enabled=False),
     _current(
         "actual_p1", from_status(lambda s: s.current_phase_1, "current_phase_1"), enabled=False
     ),
@@ -247,7 +248,6 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
     ChargePointSensorDescription(
         key="charging_state",
         translation_key="charging_state",
-        entity_registry_enabled_default=False,  # evcc's status: enable it for evcc
         device_class=SensorDeviceClass.ENUM,
         options=[state.value for state in ChargingState],
         reads=from_status(charging_state, "activity", "vehicle_status"),
