@@ -149,3 +149,29 @@ def test_screenshots_of_device_page_and_dashboard(e2e: E2E, tmp_path_factory: An
         return {"device-page.png": device, "dashboard.png": dashboard}
 
     save_screenshots(e2e.run(shoot()), target)
+
+
+def test_current_limit_slider_reaches_the_car(e2e: E2E) -> None:
+    """Move the charging current limit down with the keyboard: the car's current follows."""
+    charge_point = e2e.stack.charge_point(0)
+    assert charge_point.charging
+
+    async def slide() -> None:
+        page = await device_page(e2e, "sensor.driveway_activity")
+        slider = row(page, "number", "Charging current limit").get_by_role("slider")
+        await expect(slider).to_have_count(1)
+        for _ in range(4):
+            await slider.press("ArrowLeft")
+        # Coalesced: one write about 3 s after the first change, with the last value.
+        await until(lambda: charge_point.currents[0] == charge_point.max_usage - 4, "the cap")
+        await until(
+            lambda: (
+                [
+                    f.command for f in e2e.stack.cloud.received if "OVERRIDE_CURRENT" in f.command
+                ].count("POST_SET_OVERRIDE_CURRENT")
+                == 1
+            ),
+            "one schedule",
+        )
+
+    e2e.run(slide())
