@@ -15,6 +15,7 @@ from playwright.async_api import expect
 from simulator.bluecurrent.model import ChargePoint
 
 from .conftest import E2E
+from .stack import CHARGING_DASHBOARD
 from .ui import (
     SCREENSHOTS,
     device_page,
@@ -175,3 +176,30 @@ def test_current_limit_slider_reaches_the_car(e2e: E2E) -> None:
         )
 
     e2e.run(slide())
+
+
+def test_charging_and_energy_dashboards(e2e: E2E, tmp_path_factory: Any) -> None:
+    """The demo's "Charging" dashboard shows each charge point's controls; the Energy
+    dashboard counts each charge point's lifetime energy as a device."""
+    target = SCREENSHOTS or tmp_path_factory.mktemp("screenshots")
+
+    async def look() -> dict[str, bytes]:
+        (prefs,) = await e2e.stack.ws({"type": "energy/get_prefs"})
+        assert {d["stat_consumption"] for d in prefs["device_consumption"]} == {
+            "sensor.driveway_lifetime_energy",
+            "sensor.garage_lifetime_energy",
+        }
+        page = e2e.page
+        await page.goto(f"{e2e.stack.url}/{CHARGING_DASHBOARD}/driveway")
+        tiles = page.locator("hui-tile-card")
+        await expect(tiles).to_have_count(5)
+        await expect(page.locator("hui-history-graph-card")).to_have_count(1)
+        await page.wait_for_timeout(1000)  # cards settle (icons, fonts)
+        charging = await page.screenshot()
+        await page.goto(f"{e2e.stack.url}/energy")
+        await page.locator("hui-energy-devices-graph-card").first.wait_for()
+        await page.wait_for_timeout(1000)
+        energy = await page.screenshot()
+        return {"charging-dashboard.png": charging, "energy-dashboard.png": energy}
+
+    save_screenshots(e2e.run(look()), target)
