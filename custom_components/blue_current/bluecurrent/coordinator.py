@@ -317,9 +317,10 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self.config_entry.async_create_background_task(
                 self.hass, self._ask_details(to_ask), f"{DOMAIN} details"
             )
-        if fresh:
-            # Override schedules may have changed while away (the app); once per connection,
-            # after the statuses were asked for.
+        if fresh and self.data.overrides is None:
+            # Which override schedules exist (the current limit is one): once, after the
+            # statuses were asked for; the hourly refresh keeps the list fresh, so a reconnect
+            # costs no extra request.
             self.config_entry.async_create_background_task(
                 self.hass, self._list_overrides(), f"{DOMAIN} overrides"
             )
@@ -382,7 +383,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                     LOGGER.debug("Watchdog could not ask %s: %s", evse_id, err)
 
     async def _async_refresh_account(self, _now: datetime) -> None:
-        """Pick up charge points and cards added to or removed from the account."""
+        """Pick up charge points, cards and override schedules added or removed elsewhere."""
         if not self.connected:
             return
         try:
@@ -390,6 +391,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             await self.client.request_charge_cards()
         except BlueCurrentError as err:
             LOGGER.debug("Could not refresh the account: %s", err)
+            return
+        await self._list_overrides()
 
     async def _async_update_data(self) -> AccountData:
         # Pushed, never polled; a refresh returns what we have.

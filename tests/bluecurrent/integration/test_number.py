@@ -394,3 +394,36 @@ async def test_a_write_without_connection_goes_out_after_the_reconnect(
     await _written(hass, bc_cloud, 1)
     assert _writes(bc_cloud)[0]["overridevalue"] == 7.0
     await wait_for(hass, lambda: _state(hass) == "7.0", "the limit")
+
+
+async def test_the_list_is_refreshed_hourly_and_not_per_reconnect(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """A reconnect costs no list request; a change made in the app shows within the hour."""
+    coordinator = setup_account.runtime_data
+
+    def lists() -> int:
+        return [f.command for f in bc_cloud.received].count("LIST_OVERRIDE_CURRENT")
+
+    assert lists() == 1
+    await _set(hass, 10)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 1)
+    await wait_for(hass, lambda: _state(hass) == "10.0", "ours")
+
+    await bc_cloud.close_connections()
+    await wait_for(hass, lambda: not coordinator.connected, "the disconnect")
+    await _advance(hass, freezer, 5)
+    await wait_for(hass, lambda: coordinator.connected, "the reconnect")
+    assert _state(hass) == "10.0"
+    assert lists() == 1
+
+    # Ours, changed to 8 A in the app.
+    (ours,) = bc_cloud.account(API_TOKEN).schedules.values()
+    ours.current = 8
+    await _advance(hass, freezer, 3601)
+    await wait_for(hass, lambda: _state(hass) == "8.0", "the app's change")
+    assert lists() == 2
