@@ -12,6 +12,8 @@ from typing import Any
 PREFIX = "@@bench "
 
 FLAVORS = ("core", "ours")  # Home Assistant's blue_current, and ours
+FLOOR = "floor"  # no integration: the cheapest receive (and, in Home Assistant, state writes)
+WORKER_KINDS = (*FLAVORS, FLOOR)  # what `python -m bench.worker KIND` runs
 
 type Message = dict[str, Any]
 

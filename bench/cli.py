@@ -12,10 +12,10 @@ import sys
 import tempfile
 import time
 
-from . import report
+from . import floor, report
 from .channel import FLAVORS
 from .harness import ROOT, Bench, workers
-from .results import Row
+from .results import Outcome
 from .scenarios import DAY_DROPS, FULL, SCENARIOS, SMOKE, Plan
 
 BENCH_DIR = ROOT / "bench"
@@ -51,13 +51,14 @@ def _parser() -> argparse.ArgumentParser:
 
 
 NOTES = """\
-- **Two Home Assistant processes.** Both integrations have the domain `blue_current`, so each
-  runs in its own Home Assistant core (`python -m bench.worker core|ours`; event loop made by
-  Home Assistant's runner, registries on a temporary config dir, `homeassistant` and
-  `persistent_notification` set up). The `core` worker turns custom integrations off, so
-  `blue_current` is Home Assistant's own, with `bluecurrent-api` pointed at the simulator by
-  setting `bluecurrent_api.websocket.URL`. Ours gets the simulator's URL in its entry data
-  (`server_url`). The integrations' modules are imported before anything is timed.
+- **Each flavour in its own Home Assistant process.** Both integrations have the domain
+  `blue_current`, so each runs in its own Home Assistant core (`python -m bench.worker
+  core|ours`; event loop made by Home Assistant's runner, registries on a temporary config
+  dir, `homeassistant` and `persistent_notification` set up). The `core` worker turns custom
+  integrations off, so `blue_current` is Home Assistant's own, with `bluecurrent-api` pointed
+  at the simulator by setting `bluecurrent_api.websocket.URL`. Ours gets the simulator's URL in
+  its entry data (`server_url`). The integrations' modules are imported before anything is
+  timed.
 - **One simulator.** The orchestrator runs the simulated Blue Current cloud (`simulator/`) on
   127.0.0.1 in its own process; each flavour has its own account, built alike. The same frame
   text goes to both, in alternating order; its send time is the wall clock just before the
@@ -69,11 +70,33 @@ NOTES = """\
   cloud does. To fit the run in 10 minutes the stream is replayed {plan.steady_speed:g}× faster
   than real time (each source at {plan.steady_speed:g} Hz). After {plan.settle:g} s of stream
   (the registries' delayed saves happen in it) a window opens for {plan.steady_messages:,}
-  messages and closes {plan.drain:g} s after the last. CPU is `time.process_time()` of the Home
-  Assistant process (all its threads) over the window. State writes are `state_changed` plus
+  messages and closes {plan.drain:g} s after the last. CPU is `time.process_time()` of the
+  process (all its threads) over the window. State writes are `state_changed` plus
   `state_reported` events (every `async_write_ha_state` that reaches the state machine); state
   changes are `state_changed` only. Latency runs from the simulator's send to the moment Home
   Assistant fired the `state_changed` of the energy sensor with the new value.
+- **Six processes take the steady stream at once**, each on its own account of the same
+  simulator, all getting the same frame text: core and ours in Home Assistant; each flavour's
+  client library alone, without Home Assistant (core's `bluecurrent-api` `Client` with a
+  receiver that does nothing, our `BlueCurrentClient` with a listener that does nothing; both
+  parse every frame as they would in Home Assistant); and the two floors (`bench/floor.py`).
+  "In Home Assistant" is the total minus the client alone, per flavour.
+- **Receive floor.** The cheapest client that reads the same stream: one aiohttp websocket that
+  logs in as the account's main connection (token check, `HELLO`) and then decodes each frame
+  with `orjson.loads` (the decoder Home Assistant's `json_loads` uses) and drops it. Its own
+  process, no Home Assistant.
+- **Write floor.** The same receiver inside a Home Assistant process (started like the others),
+  with {floor_entities} plain entities (an `Entity` with a name, a unique id and a state, added
+  through an `EntityComponent`). Per frame it writes, round robin, as many of them with a new
+  value as ours changes states per message: a running fraction carries to the next frame.
+  That rate is ours' `state_changed` count per message over the last {plan.calibrate:g} s of
+  the settling stream, measured in the same run just before the window; nothing else runs.
+  The write floor is its CPU minus the receive floor's, scaled by (ours' state changes per
+  message in the window) ÷ (its own writes per message in the window), a correction of a few
+  per cent at most (the row "State writes per message" says by how much). The floor of the
+  total is receive floor + write floor.
+- **Profiled window.** After the measured window, {plan.profile_messages:,} more messages with
+  cProfile on in ours and in the write floor; see "Where our time goes".
 - **Set-up.** A fresh Home Assistant per measurement; the time from adding the entry until it
   is loaded, every enabled entity has a state, every charge point's `activity` sensor shows a
   value and so does the grid's average current. The flavours take turns; median of
@@ -99,53 +122,51 @@ NOTES = """\
 
 
 PROFILES = """\
-## What the profiles show
+## More profiles
 
-`BENCH_PROFILE=DIR python -m bench --only steady` (or `--only setup`) makes every worker write
-a cProfile of each measurement window and each set-up into DIR (`python -m pstats FILE`).
+`BENCH_PROFILE=DIR python -m bench --only steady` (or `--only setup`) makes every Home Assistant
+worker also write a cProfile of each measurement window and each set-up into DIR
+(`python -m pstats FILE`); those windows then cost more CPU than in a run without it.
 
-- **Steady push, ours.** Per CH_STATUS the time goes to: receiving (aiohttp's websocket
-  reader, `json.loads`, the event loop's wake-up: about what core's library costs, see the row
-  "client library alone", which is already about a third of core's total, so no change inside
-  Home Assistant can bring the total to a third of core's); `FrameParser.status`
-  (`api/bluecurrent/parse.py`; each timestamp text is parsed once and cached); the fan-out in
-  `BlueCurrentCoordinator._on_status` → `_notify` (`coordinator.py`), which wakes only the
-  entities that declare a status field that changed (typically 2-4 of about 25); and the state
-  writes of the entities whose value did change, as many as core's state *changes*. An earlier
-  run, before the field-level wake-up and the timestamp cache, measured 0.74 of core's CPU
-  (0.59 inside Home Assistant); this one 0.63 (0.51).
 - **Steady push, core.** `async_write_ha_state` of every entity of the charge point on every
   frame (one dispatcher signal per charge point), most of them writing an unchanged state,
   which Home Assistant turns into `state_reported` events.
 - **Set-up.** For both, Home Assistant's own work per entity dominates
   (`EntityPlatform._async_add_entity`: entity registry `async_get_or_create`, the device
-  registry lookup, the first state write); the integrations' own code is a small part. Ours
-  registers more entities per charge point, enabled and disabled, so its set-up takes longer.
+  registry lookup, the first state write); the integrations' own code is a small part, so a
+  set-up's time follows the number of entities.
 - **A sparse stream costs more per frame.** Each frame wakes the process on its own; the
   fewer frames per second, the colder the caches. The replay speed therefore changes the
-  absolute CPU per message, for both alike (the client-alone row shows it).
+  absolute CPU per message, for everyone alike (the floors show it too).
 """
 
 
 def notes(plan: Plan) -> list[str]:
     """How each number is obtained, with this run's sizes."""
-    text = NOTES.format(plan=plan, day_drops=DAY_DROPS, memory_steps=plan.memory_charge_points - 1)
+    text = NOTES.format(
+        plan=plan,
+        day_drops=DAY_DROPS,
+        memory_steps=plan.memory_charge_points - 1,
+        floor_entities=floor.ENTITIES,
+    )
     return text.rstrip().splitlines()
 
 
-async def _run(plan: Plan, names: list[str], log_dir: Path) -> list[Row]:
-    rows: list[Row] = []
+async def _run(plan: Plan, names: list[str], log_dir: Path) -> Outcome:
+    everything = Outcome([])
     async with Bench(log_dir) as bench, workers(FLAVORS, log_dir) as running:
         for name in names:
             started = time.monotonic()
             print(f"bench: {name} ...", file=sys.stderr, flush=True)
-            rows.extend(await SCENARIOS[name](bench, plan, running))
+            outcome = await SCENARIOS[name](bench, plan, running)
+            everything.rows.extend(outcome.rows)
+            everything.profiles.extend(outcome.profiles)
             print(
                 f"bench: {name} done in {time.monotonic() - started:.0f} s",
                 file=sys.stderr,
                 flush=True,
             )
-    return rows
+    return everything
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -166,10 +187,14 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-logs-") as logs:
-        rows = asyncio.run(_run(plan, names, Path(logs)))
+        outcome = asyncio.run(_run(plan, names, Path(logs)))
+    rows = outcome.rows
     wall = time.monotonic() - started
     load_after = os.getloadavg()[0]
     print(report.table(rows))
+    profiled = report.profiles_section(outcome.profiles)
+    if profiled:
+        print("\n" + "\n".join(profiled))
     print(f"\nwall time {wall:.0f} s", file=sys.stderr)
     if output is not None:
         text = report.readme(
@@ -179,6 +204,7 @@ def main(argv: list[str] | None = None) -> int:
             wall_seconds=wall,
             load=(load_before, load_after),
             notes=[*notes(plan), "", *PROFILES.rstrip().splitlines()],
+            profiles=outcome.profiles,
         )
         report.write(output, text, rows)
         print(f"wrote {output / 'README.md'} and {output / report.CHART}", file=sys.stderr)

@@ -72,6 +72,13 @@ class Worker:
             raise WorkerError(f"{self.role}: {reply['error']}{self._tail()}")
         return reply
 
+    async def receive(self, within: float) -> Message:
+        """The next reply of a command that answers more than once; WorkerError on an error."""
+        reply = await self._read(within)
+        if "error" in reply:
+            raise WorkerError(f"{self.role}: {reply['error']}{self._tail()}")
+        return reply
+
     async def _read(self, within: float) -> Message:
         process = self._require()
         assert process.stdout is not None

@@ -1,11 +1,13 @@
 """A Home Assistant process running one flavour of blue_current; the orchestrator drives it.
 
-`python -m bench.worker core|ours` waits for commands on stdin. A "session" starts a fresh
-Home Assistant instance on a fresh event loop (made as Home Assistant's runner makes it),
-adds one config entry pointed at the simulator and replies once every entity has a state.
-Within a session the orchestrator opens and closes measurement windows; "end" stops the
+`python -m bench.worker core|ours|floor` waits for commands on stdin. A "session" starts a
+fresh Home Assistant instance on a fresh event loop (made as Home Assistant's runner makes
+it), adds one config entry pointed at the simulator and replies once every entity has a
+state. Within a session the orchestrator opens and closes measurement windows; "end" stops the
 instance. Both flavours have the domain `blue_current`, so a worker only ever runs one:
 "core" turns custom integrations off, "ours" lets Home Assistant find custom_components.
+"floor" runs no integration: its sessions are the floor of bench.floor. A "bare" session runs
+without Home Assistant: the client library alone (or, for the floor, the cheapest receiver).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import importlib
 import logging
 import os
 from pathlib import Path
+import pkgutil
 import queue
 import sys
 import tempfile
@@ -36,6 +39,7 @@ from homeassistant.const import (
     EVENT_STATE_REPORTED,
     STATE_UNAVAILABLE,
     STATE_UNKNOWN,
+    Platform,
 )
 from homeassistant.core import (
     CALLBACK_TYPE,
@@ -51,7 +55,9 @@ from homeassistant.helpers.entity_platform import MAX_ENABLED_ENTITIES_PER_CONFI
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.setup import async_setup_component
 
-from .channel import FLAVORS, Message, decode, encode
+from . import floor
+from .channel import FLOOR, WORKER_KINDS, Message, decode, encode
+from .profiling import OURS, WindowProfile
 
 DOMAIN = "blue_current"
 TIME_ZONE = "Europe/Amsterdam"
@@ -65,25 +71,11 @@ PROFILE_ENV = "BENCH_PROFILE"  # a directory: each window is profiled (cProfile)
 
 _LOGGER = logging.getLogger("bench.worker")
 
-# Imported before any timing, so a set-up measures set-up and not Python's imports.
-_MODULES = {
-    "core": (
-        "homeassistant.components.blue_current",
-        "homeassistant.components.blue_current.button",
-        "homeassistant.components.blue_current.sensor",
-        "homeassistant.components.blue_current.switch",
-        "homeassistant.components.blue_current.config_flow",
-    ),
-    "ours": (
-        "custom_components.blue_current",
-        "custom_components.blue_current.button",
-        "custom_components.blue_current.select",
-        "custom_components.blue_current.sensor",
-        "custom_components.blue_current.switch",
-        "custom_components.blue_current.config_flow",
-    ),
-}
-_PLATFORMS = ("button", "select", "sensor", "switch")
+# Imported whole before any timing (with the Home Assistant platforms they use), so a set-up
+# measures set-up and not Python's imports. Ours is found by its package name only: its
+# modules move around inside the package.
+_PACKAGES = {"core": "homeassistant.components.blue_current", "ours": OURS}
+_RECONNECT_DELAY = "reconnect_delay"  # our back-off (attempt -> seconds), wherever it lives
 
 
 class Channel:
@@ -129,8 +121,8 @@ async def start_hass(flavor: str, config_dir: str) -> HomeAssistant:
     loader.async_setup(hass)
     hass.config.skip_pip = True
     await hass.config.async_set_time_zone(TIME_ZONE)
-    if flavor == "core":
-        # No custom integrations: "blue_current" is then Home Assistant's own.
+    if flavor != "ours":
+        # No custom integrations: "blue_current", if any, is then Home Assistant's own.
         hass.data[loader.DATA_CUSTOM_COMPONENTS] = {}
     hass.data[DATA_RESOLVER] = cast("HassAsyncDNSResolver", LoopbackResolver())
     hass.config_entries = ConfigEntries(hass, {})
@@ -163,7 +155,7 @@ def _no_delay(attempt: int) -> float:
     return 0.0
 
 
-_ORIGINAL_DELAYS: dict[str, object] = {}
+_ORIGINAL_DELAYS: dict[str, object] = {}  # module name -> its delay before we changed it
 
 
 def point_at_simulator(flavor: str, url: str, *, fast_reconnect: bool) -> None:
@@ -172,20 +164,36 @@ def point_at_simulator(flavor: str, url: str, *, fast_reconnect: bool) -> None:
     With fast_reconnect both reconnect without waiting (core's DELAY, our back-off);
     otherwise their own delays apply again (a worker serves several sessions).
     """
-    namespace: dict[str, object]
-    fast: object
     if flavor == "core":
         from bluecurrent_api import websocket  # noqa: PLC0415
         from homeassistant.components import blue_current  # noqa: PLC0415
 
         websocket.URL = url
-        namespace, name, fast = vars(blue_current), "DELAY", 0
-    else:
-        from custom_components.blue_current.bluecurrent import coordinator  # noqa: PLC0415
+        _set_delay(vars(blue_current), blue_current.__name__, "DELAY", 0, fast=fast_reconnect)
+        return
+    holders = _modules_holding(OURS, _RECONNECT_DELAY)
+    if not holders:
+        raise RuntimeError(f"no module of {OURS} has {_RECONNECT_DELAY}() any more")
+    for name in holders:
+        namespace = vars(sys.modules[name])
+        _set_delay(namespace, name, _RECONNECT_DELAY, _no_delay, fast=fast_reconnect)
 
-        namespace, name, fast = vars(coordinator), "reconnect_delay", _no_delay
-    original = _ORIGINAL_DELAYS.setdefault(flavor, namespace[name])
-    namespace[name] = fast if fast_reconnect else original
+
+def _set_delay(
+    namespace: dict[str, object], module: str, name: str, quick: object, *, fast: bool
+) -> None:
+    original = _ORIGINAL_DELAYS.setdefault(module, namespace[name])
+    namespace[name] = quick if fast else original
+
+
+def _modules_holding(package: str, name: str) -> list[str]:
+    """The loaded modules of a package that have a global of that name (defined or imported)."""
+    return sorted(
+        module_name
+        for module_name, module in list(sys.modules.items())
+        if (module_name == package or module_name.startswith(package + "."))
+        and name in vars(module)
+    )
 
 
 def make_entry(flavor: str, params: Message) -> ConfigEntry:
@@ -357,8 +365,8 @@ class CpuClock:
 class Meter:
     """A measurement window: process CPU, state writes, and the marker sensors' states."""
 
-    def __init__(self, hass: HomeAssistant, entry_id: str, flavor: str) -> None:
-        """Nothing is counted before start()."""
+    def __init__(self, hass: HomeAssistant, entry_id: str | None, flavor: str) -> None:
+        """Nothing is counted before start(); without an entry there are no marker sensors."""
         self._hass = hass
         self._entry_id = entry_id
         self._flavor = flavor
@@ -398,9 +406,12 @@ class Meter:
     def start(self) -> None:
         """Reset the counters and take the CPU clock."""
         registry = er.async_get(self._hass)
+        registered_here = (
+            er.async_entries_for_config_entry(registry, self._entry_id) if self._entry_id else []
+        )
         self._markers = {
             registered.entity_id: registered.unique_id.removeprefix(MARKER_PREFIX)
-            for registered in er.async_entries_for_config_entry(registry, self._entry_id)
+            for registered in registered_here
             if registered.domain == "sensor" and registered.unique_id.startswith(MARKER_PREFIX)
         }
         self._changed = self._reported = 0
@@ -505,26 +516,52 @@ class Session:
         return result
 
     async def _serve(self, hass: HomeAssistant, entry: ConfigEntry) -> None:
-        meter = Meter(hass, entry.entry_id, self._flavor)
-
-        async def measure_start() -> Message:
-            meter.start()
-            return {"ok": True}
-
-        async def measure_stop() -> Message:
-            return meter.stop()
-
-        async def reload() -> Message:
+        async def reload(_message: Message) -> Message:
             if not await hass.config_entries.async_unload(entry.entry_id):
                 return {"error": "unload failed"}
             await hass.async_block_till_done()
             return await self._set_up(hass, entry, trace_memory=False)
 
-        commands = {"measure_start": measure_start, "measure_stop": measure_stop, "reload": reload}
+        meter = Meter(hass, entry.entry_id, self._flavor)
+        commands = {**window_commands(self._channel, meter), "reload": reload}
         self.ended = await serve(self._channel, commands)
 
 
-async def serve(channel: Channel, commands: Mapping[str, Callable[[], Awaitable[Message]]]) -> bool:
+type Handler = Callable[[Message], Awaitable[Message]]
+
+
+PROFILE_SETTLE = 0.05  # seconds for the threads that passed a command on to go back to sleep
+
+
+def window_commands(channel: Channel, meter: Meter) -> dict[str, Handler]:
+    """Measurement windows, and profiled windows, of a Home Assistant session."""
+
+    async def measure_start(_message: Message) -> Message:
+        meter.start()
+        return {"ok": True}
+
+    async def measure_stop(_message: Message) -> Message:
+        return meter.stop()
+
+    async def profile(message: Message) -> Message:
+        """Profile for `seconds`; reply once when started, then with the profile.
+
+        The profiler sees every thread's calls on one call stack, so the harness's own
+        threads must not run Python code while it is on: the command is read before it
+        starts, and the next one only after it stopped.
+        """
+        gc.collect()
+        await asyncio.sleep(PROFILE_SETTLE)
+        window = WindowProfile()
+        window.start()
+        channel.reply({"ok": True})
+        await asyncio.sleep(float(message["seconds"]))
+        return window.stop()
+
+    return {"measure_start": measure_start, "measure_stop": measure_stop, "profile": profile}
+
+
+async def serve(channel: Channel, commands: Mapping[str, Handler]) -> bool:
     """Answer commands until "end" (True), or "quit" or the orchestrator is gone (False)."""
     while True:
         message = await asyncio.to_thread(channel.receive)
@@ -534,8 +571,27 @@ async def serve(channel: Channel, commands: Mapping[str, Callable[[], Awaitable[
         if command == "end":
             return True
         handler = commands.get(command)
-        reply = {"error": f"unknown command {command!r}"} if handler is None else await handler()
+        if handler is None:
+            reply = {"error": f"unknown command {command!r}"}
+        else:
+            reply = await handler(message)
         channel.reply(reply)
+
+
+def bare_commands() -> dict[str, Handler]:
+    """Measurement windows of a session without Home Assistant: CPU only."""
+    clock = CpuClock()
+
+    async def measure_start(_message: Message) -> Message:
+        gc.collect()
+        clock.start()
+        return {"ok": True}
+
+    async def measure_stop(_message: Message) -> Message:
+        no_states = {"changed": 0, "reported": 0, "marked": [], "marks": []}
+        return {**clock.stop(), **no_states}
+
+    return {"measure_start": measure_start, "measure_stop": measure_stop}
 
 
 class BareSession:
@@ -589,24 +645,76 @@ class BareSession:
             async with asyncio.timeout(READY_TIMEOUT):
                 await listed.wait()
             self._channel.reply({"setup_s": 0.0})
-            clock = CpuClock()
-
-            async def measure_start() -> Message:
-                gc.collect()
-                clock.start()
-                return {"ok": True}
-
-            async def measure_stop() -> Message:
-                no_states = {"changed": 0, "reported": 0, "marked": [], "marks": []}
-                return {**clock.stop(), **no_states}
-
-            commands = {"measure_start": measure_start, "measure_stop": measure_stop}
-            self.ended = await serve(self._channel, commands)
+            self.ended = await serve(self._channel, bare_commands())
         finally:
             task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             if session is not None:
                 await session.close()
+
+
+class FloorSession:
+    """The write floor: Home Assistant, plain entities, the cheapest receiver (bench.floor).
+
+    Per frame the receiver decodes and drops it, then writes `per_message` states on average
+    (the "writes" command sets it; zero until then).
+    """
+
+    def __init__(self, channel: Channel, _kind: str, params: Message) -> None:
+        """Remember whom to connect as."""
+        self._channel = channel
+        self._url = str(params["url"])
+        self._token = str(params["token"])
+        self.ended = False
+
+    async def run(self, config_dir: str) -> None:
+        """Start Home Assistant, add the entities, connect, answer commands, stop."""
+        hass = await start_hass(FLOOR, config_dir)
+        session = aiohttp.ClientSession()
+        task: asyncio.Task[None] | None = None
+        try:
+            writer = floor.Writer(await floor.add_plain_entities(hass))
+            ws = await floor.open_stream(session, self._url, self._token)
+            task = asyncio.create_task(floor.drain(ws, writer.on_frame))
+            self._channel.reply({"setup_s": 0.0, "entities": floor.ENTITIES})
+
+            async def writes(message: Message) -> Message:
+                writer.per_message = float(message["per_message"])
+                return {"ok": True}
+
+            meter = Meter(hass, None, FLOOR)
+            commands = {**window_commands(self._channel, meter), "writes": writes}
+            self.ended = await serve(self._channel, commands)
+        finally:
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+            await session.close()
+            await hass.async_stop()
+
+
+class FloorBareSession:
+    """The receive floor: the cheapest receiver alone, no Home Assistant (bench.floor)."""
+
+    def __init__(self, channel: Channel, _kind: str, params: Message) -> None:
+        """Remember whom to connect as."""
+        self._channel = channel
+        self._url = str(params["url"])
+        self._token = str(params["token"])
+        self.ended = False
+
+    async def run(self, _config_dir: str) -> None:
+        """Connect, answer commands, disconnect."""
+        async with aiohttp.ClientSession() as session:
+            ws = await floor.open_stream(session, self._url, self._token)
+            task = asyncio.create_task(floor.drain(ws))
+            try:
+                self._channel.reply({"setup_s": 0.0})
+                self.ended = await serve(self._channel, bare_commands())
+            finally:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+                await ws.close()
 
 
 def _enabled_by_domain(hass: HomeAssistant, entry_id: str) -> dict[str, int]:
@@ -617,9 +725,18 @@ def _enabled_by_domain(hass: HomeAssistant, entry_id: str) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def _preimport(flavor: str) -> None:
-    for name in (*(f"homeassistant.components.{p}" for p in _PLATFORMS), *_MODULES[flavor]):
+def _preimport(kind: str) -> None:
+    package = _PACKAGES.get(kind)
+    if package is None:
+        return
+    names = [package]
+    root = importlib.import_module(package)
+    names.extend(info.name for info in pkgutil.walk_packages(root.__path__, prefix=f"{package}."))
+    platforms = {str(platform) for platform in Platform}
+    for name in names:
         importlib.import_module(name)
+        if (platform := name.rsplit(".", 1)[-1]) in platforms:
+            importlib.import_module(f"homeassistant.components.{platform}")
 
 
 def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
@@ -635,8 +752,8 @@ def _close_loop(loop: asyncio.AbstractEventLoop) -> None:
 
 def main(argv: list[str]) -> int:
     """Serve sessions until "quit" or until stdin closes."""
-    if len(argv) != 2 or argv[1] not in FLAVORS:
-        print(f"usage: python -m bench.worker {{{'|'.join(FLAVORS)}}}", file=sys.stderr)
+    if len(argv) != 2 or argv[1] not in WORKER_KINDS:
+        print(f"usage: python -m bench.worker {{{'|'.join(WORKER_KINDS)}}}", file=sys.stderr)
         return 2
     flavor = argv[1]
     logging.basicConfig(
@@ -654,11 +771,12 @@ def main(argv: list[str]) -> int:
         if message.get("cmd") != "session":
             channel.reply({"error": f"expected a session, got {message.get('cmd')!r}"})
             continue
-        session: Session | BareSession = (
-            BareSession(channel, flavor, message)
-            if message.get("bare")
-            else Session(channel, flavor, message)
-        )
+        bare = bool(message.get("bare"))
+        session: Session | BareSession | FloorSession | FloorBareSession
+        if flavor == FLOOR:
+            session = (FloorBareSession if bare else FloorSession)(channel, flavor, message)
+        else:
+            session = (BareSession if bare else Session)(channel, flavor, message)
         loop = runner.create_event_loop()
         asyncio.set_event_loop(loop)
         try:

@@ -47,8 +47,16 @@ class FormCheck:
             self.placeholders.update(err.placeholders)
             return None
 
+    @property
+    def advanced_open(self) -> bool:
+        """Whether the advanced section must be open: it holds the error."""
+        return SECTION_ADVANCED in self.errors
+
     def shown(self) -> dict[str, Any]:
-        """The errors and description placeholders for async_show_form."""
+        """The errors and description placeholders for async_show_form.
+
+        Only this showing's errors: an error of an earlier try never stays next to them.
+        """
         return {"errors": self.errors, "description_placeholders": self.placeholders}
 
 
@@ -59,9 +67,26 @@ SECRET_SELECTOR = TextSelector(
     TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="off")
 )
 TEXT_SELECTOR = TextSelector()
-ADVANCED_SECTION = section(
-    probatio.Schema({probatio.Optional(CONF_SERVER_URL): URL_SELECTOR}), {"collapsed": True}
-)
+
+
+def advanced_section(*, open_: bool = False) -> section:
+    """The advanced section (the server URL): collapsed, unless it holds the error."""
+    return section(
+        probatio.Schema({probatio.Optional(CONF_SERVER_URL): URL_SELECTOR}),
+        {"collapsed": not open_},
+    )
+
+
+def filled_in(user_input: Mapping[str, Any], key: str, error: str) -> str:
+    """The field's text without surrounding white space; FormError `error` at it when blank.
+
+    Fields we check this way are optional in the schema, so the frontend sends a blank
+    field instead of showing its own "not all required fields" next to an older error.
+    """
+    text = str(user_input.get(key) or "").strip()
+    if not text:
+        raise FormError(error, field=key)
+    return text
 
 
 def is_url(text: str, schemes: frozenset[str]) -> bool:
@@ -73,7 +98,15 @@ def is_url(text: str, schemes: frozenset[str]) -> bool:
     return parsed.scheme in schemes and bool(parsed.host)
 
 
-def advanced_server_url(user_input: Mapping[str, Any]) -> str | None:
-    """The server URL of the advanced section (None: the default server)."""
+def advanced_server_url(
+    user_input: Mapping[str, Any], schemes: frozenset[str], error: str
+) -> str | None:
+    """The server URL of the advanced section (None: the default server).
+
+    A URL without one of `schemes` and a host raises FormError `error` at the section.
+    """
     advanced: Mapping[str, Any] = user_input.get(SECTION_ADVANCED) or {}
-    return str(advanced.get(CONF_SERVER_URL) or "").strip() or None
+    url = str(advanced.get(CONF_SERVER_URL) or "").strip() or None
+    if url is not None and not is_url(url, schemes):
+        raise FormError(error, field=SECTION_ADVANCED)
+    return url

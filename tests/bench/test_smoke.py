@@ -18,12 +18,15 @@ SCENARIOS = ("Steady push", "Set-up", "Requests", "Memory", "Scale")
 
 
 def _rows(readme: str) -> list[list[str]]:
-    """The metric rows of the Markdown table (not the header, not the scenario titles)."""
+    """The metric rows of the results table (not the header, not the scenario titles)."""
+    lines = readme.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("| Metric |"))
     rows = []
-    for line in readme.splitlines():
-        if not line.startswith("| ") or line.startswith(("| **", "| Metric", "|---")):
-            continue
-        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+    for line in lines[start + 2 :]:
+        if not line.startswith("|"):
+            break
+        if not line.startswith("| **"):
+            rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
     return rows
 
 
@@ -40,7 +43,7 @@ def test_smoke_run_gives_numbers_for_both(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr[-5000:]
-    assert "| Metric | Core | Ours |" in result.stdout
+    assert "| Metric | Core | Ours | Floor |" in result.stdout
 
     readme = (tmp_path / "README.md").read_text(encoding="utf-8")
     for scenario in SCENARIOS:
@@ -50,5 +53,20 @@ def test_smoke_run_gives_numbers_for_both(tmp_path: Path) -> None:
     for metric, core, ours, *_ in rows:
         assert VALUE.fullmatch(core), (metric, core)
         assert VALUE.fullmatch(ours), (metric, ours)
+    # The three CPU rows of the steady push have a floor, and ours ÷ floor.
+    floors = {row[0]: (row[3], row[5]) for row in rows if row[3]}
+    cpu_rows = [metric for metric in floors if "CPU" in metric or "… of which" in metric]
+    assert len(cpu_rows) == 3, floors
+    for metric in cpu_rows:
+        floor, ours_to_floor = floors[metric]
+        assert float(floor) > 0, metric
+        assert float(ours_to_floor) > 0, metric
+    assert "≤ 1.3 × receive floor" in readme
+    assert "≤ 1.3 × write floor" in readme
+    assert "≤ 0.5 of core" in readme
+    # The profiled window names our own functions.
+    profiled = readme.split("## Where our time goes", 1)[1].split("## Machine", 1)[0]
+    assert "| ours: client library (api/) |" in profiled
+    assert "custom_components/blue_current/" in profiled
     assert "python -m bench --smoke" in readme
     assert (tmp_path / "ratios.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -25,6 +25,7 @@ from playwright.async_api import (
     BrowserContext,
     Page,
     Playwright,
+    ViewportSize,
     async_playwright,
     expect,
 )
@@ -43,7 +44,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT = {"width": 1280, "height": 900}
+VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
 UI_TIMEOUT_MS = 20_000  # one step in the browser: a page load, a value showing up
 START_TIMEOUT = 90.0  # the whole stack, cold (about 5 s here)
 

@@ -22,7 +22,9 @@ REPO = Path(__file__).resolve().parents[2]
 REQUIREMENTS_FILE = REPO / "requirements_develop.txt"
 COMPONENTS = Path(components.__file__).parent
 
-# What our configuration.yaml and a config entry of ours make Home Assistant load.
+# What our configuration.yaml and a config entry of ours make Home Assistant load, or a bit
+# more: the demo loads default_config less a few parts, and the requirements of the whole stay
+# installed, so that putting `default_config:` back needs no pip.
 CONFIGURED = frozenset({"default_config", "frontend"})
 # Packages that ship a browser driver rather than anything Home Assistant needs.
 BROWSER_DRIVER = "playwright==1.65.0"

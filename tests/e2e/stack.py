@@ -12,7 +12,12 @@ the demo card, on which a public charge session runs before Home Assistant start
 Set-up goes through Home Assistant's own REST API, so it writes its own storage: onboarding
 creates the demo user, the config flow adds the simulator's account and the Shell Recharge
 card, the card's options flow sets its default EVSE. Every step is skipped when it was done
-before, so a second start only starts.
+before, so a second start only starts, and a start that was stopped half-way (Ctrl-C, a
+closed terminal) picks up where it stopped.
+
+Nothing in the demo reaches beyond this machine: config/configuration.yaml leaves out what
+calls the internet or searches the network, and the repair Home Assistant raises about how
+the demo runs it (from a virtual environment) is ignored through its repairs API.
 
     python -m tests.e2e.stack --config config --port 8123
 """
@@ -21,7 +26,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 import contextlib
 import ctypes
 from dataclasses import dataclass, field
@@ -56,7 +61,6 @@ REPO = Path(__file__).resolve().parents[2]
 DOMAIN = "blue_current"
 INTEGRATION = REPO / "custom_components" / DOMAIN
 CONFIGURATION = REPO / "config" / "configuration.yaml"
-DOMAIN = "blue_current"
 
 # The local demo's login. Home Assistant listens on 127.0.0.1 only; never reuse these.
 USER_NAME = "Demo"
@@ -80,6 +84,10 @@ HTTP_TIMEOUT = aiohttp.ClientTimeout(total=20)
 # the first start (Home Assistant's own location settings come from configuration.yaml).
 ONBOARDING_STORE = {"version": 4, "minor_version": 1, "key": "onboarding"}
 PRESET_STEPS = ["core_config"]
+# Home Assistant's own stores of logins (user name and password hash) and of users and their
+# credentials; onboarding's user step writes both.
+LOGIN_STORE = "auth_provider.homeassistant"
+AUTH_STORE = "auth"
 HTTP_STORE = {"version": 2, "minor_version": 2, "key": "http"}
 HTTP_DEFAULTS: dict[str, Any] = {
     "cors_allowed_origins": ["https://cast.home-assistant.io"],
@@ -91,6 +99,30 @@ HTTP_DEFAULTS: dict[str, Any] = {
     "error": None,
     "error_message": None,
 }
+
+
+# Repairs about the way the demo runs Home Assistant, not about the integration: it runs from
+# a virtual environment (installation type "Home Assistant Core"), which Home Assistant no
+# longer supports for real homes. The demo ignores them, as a user would in Settings → Repairs.
+FOREIGN_ISSUES = frozenset(
+    {
+        ("homeassistant", "deprecated_method"),
+        ("homeassistant", "deprecated_method_architecture"),
+    }
+)
+# The steps of a start, in order; each first looks at what an earlier start left behind.
+STEPS = (
+    "config",  # configuration.yaml, the integration, the preset storage
+    "home_assistant",  # the simulator, then Home Assistant until it answers HTTP
+    "user",  # onboarding's user step, or a login when it was done before
+    "onboarding",  # the rest of onboarding; Home Assistant running
+    "repairs",  # the foreign repairs ignored
+    "account",  # the simulator's Blue Current account
+    "card",  # the Shell Recharge card; both entries loaded
+    "options",  # the card's default EVSE
+    "areas",  # an area per charge point
+    "dashboards",  # the Charging dashboard and the Energy dashboard's devices
+)
 
 
 class StackError(RuntimeError):
@@ -105,16 +137,102 @@ def free_port() -> int:
         return port
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: get SIGTERM when the process that started us dies."""
+def _prepare_child() -> None:
+    """In Home Assistant's process, before exec: ignore SIGTERM, and die with its parent.
+
+    Home Assistant handles SIGTERM only once it has started; before, SIGTERM would end it
+    at once, and what it saves with a delay (users, registries, entries) would be lost, its
+    database perhaps damaged. Ignored, a SIGTERM then does nothing, and stop() waits until
+    Home Assistant handles it. If the process that started it dies without stopping it, it
+    is killed (a process that ignores SIGTERM must not stay behind).
+    """
     libc = ctypes.CDLL(None, use_errno=True)
+    libc.signal.restype = ctypes.c_void_p
+    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
+    libc.signal(signal.SIGTERM, 1)  # SIG_IGN; kept across exec
     pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
+def _sigterm_disposition(pid: int) -> str:
+    """What process `pid` does with SIGTERM: "caught", "ignored" or "default"."""
+    masks = {"SigCgt": 0, "SigIgn": 0}
+    for line in Path(f"/proc/{pid}/status").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key in masks:
+            masks[key] = int(value.strip(), 16)
+    bit = 1 << (signal.SIGTERM - 1)
+    if masks["SigCgt"] & bit:
+        return "caught"
+    return "ignored" if masks["SigIgn"] & bit else "default"
+
+
+async def _stop_in_order(hass: subprocess.Popen[bytes]) -> None:
+    """One SIGTERM once Home Assistant handles it, then wait; SIGKILL when it takes too long.
+
+    "default" means its handler has run already (it is stopping): then only wait.
+    """
+    deadline = time.monotonic() + START_TIMEOUT + STOP_TIMEOUT
+    told = waited = False
+    while hass.poll() is None and time.monotonic() < deadline:
+        with contextlib.suppress(OSError):  # gone between poll() and the read
+            disposition = _sigterm_disposition(hass.pid)
+            if disposition == "caught" and not told:
+                hass.send_signal(signal.SIGTERM)
+                told, deadline = True, time.monotonic() + STOP_TIMEOUT
+            elif disposition == "ignored" and not waited:
+                _say("Home Assistant is still starting; it stops when it can stop in order")
+                waited = True
+        await asyncio.sleep(0.1)
+    if hass.poll() is None:
+        hass.kill()
+        hass.wait(timeout=10)
 
 
 def _write_json(path: Path, data: Mapping[str, Any]) -> None:
+    """Write whole or not at all: a start stopped half-way must not leave half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    partial = path.with_name(f"{path.name}.partial")
+    partial.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+
+
+def _resume_onboarding(storage: Path) -> None:
+    """Leave onboarding's user step either wholly done or wholly to do, before a start.
+
+    The user step saves the demo's login and that the step is done right away, but the user
+    itself a second later. A Home Assistant that ends in between (killed, or stopped while
+    it starts by a stack that did not wait, see _prepare_child) leaves a login without its
+    user, or a login and the step not done; onboarding then refuses to make the user again
+    ('Username "demo" already exists'). So: a login with its user means the step is done
+    (this start logs in); a login without one is removed together with the step, and
+    onboarding makes both again.
+    """
+    onboarding, logins = _read_json(storage / "onboarding"), _read_json(storage / LOGIN_STORE)
+    auth = _read_json(storage / AUTH_STORE)
+    kept = [] if logins is None else logins["data"]["users"]
+    has_login = any(login["username"] == USERNAME for login in kept)
+    user_ids = {user["id"] for user in auth["data"]["users"]} if auth else set()
+    has_user = auth is not None and any(
+        credential["auth_provider_type"] == "homeassistant"
+        and credential["data"].get("username") == USERNAME
+        and credential.get("user_id") in user_ids
+        for credential in auth["data"]["credentials"]
+    )
+    if has_login and not has_user:
+        logins["data"]["users"] = [login for login in kept if login["username"] != USERNAME]
+        _write_json(storage / LOGIN_STORE, logins)
+    done: list[str] = onboarding["data"]["done"]
+    if ("user" in done) != (has_login and has_user):
+        onboarding["data"]["done"] = [
+            *(step for step in done if step != "user"),
+            *(["user"] if has_login and has_user else []),
+        ]
+        _write_json(storage / "onboarding", onboarding)
 
 
 def prepare_config(config_dir: Path, *, port: int, install: str) -> None:
@@ -145,6 +263,7 @@ def prepare_config(config_dir: Path, *, port: int, install: str) -> None:
     storage = config_dir / ".storage"
     if not (storage / "onboarding").exists():
         _write_json(storage / "onboarding", {**ONBOARDING_STORE, "data": {"done": PRESET_STEPS}})
+    _resume_onboarding(storage)
     http_file = storage / "http"
     http: dict[str, Any] = {**HTTP_STORE, "data": {"stable": {}}}
     if http_file.exists():
@@ -244,10 +363,37 @@ class DemoStack:
         """Stop everything."""
         await self.stop()
 
-    async def start(self) -> None:
-        """Simulator, Home Assistant, onboarding and the config entry; timed in the log."""
+    async def start(self, *, until: str | None = None) -> None:
+        """Simulator, Home Assistant, onboarding and the config entries; timed in the log.
+
+        Runs the STEPS in order. `until` names a step to stop before, as if the start were
+        interrupted there (the tests of resuming use it); stop() then stops what runs.
+        """
+        if until is not None and until not in STEPS:
+            raise ValueError(f"no step {until!r}; the steps are {STEPS}")
         began = time.monotonic()
+        steps: dict[str, Callable[[], Awaitable[None]]] = {
+            "config": self._prepare,
+            "home_assistant": self._start_home_assistant,
+            "user": self._onboard_user,
+            "onboarding": self._onboard_rest,
+            "repairs": self._ignore_foreign_issues,
+            "account": self._ensure_account,
+            "card": self._ensure_card,
+            "options": self._ensure_default_evse,
+            "areas": self._place_devices,
+            "dashboards": self._set_up_dashboards,
+        }
+        for name in STEPS:
+            if name == until:
+                return
+            await steps[name]()
+        _say(f"stack ready in {time.monotonic() - began:.1f} s")
+
+    async def _prepare(self) -> None:
         prepare_config(self.config_dir, port=self.port, install=self.install)
+
+    async def _start_home_assistant(self) -> None:
         self.cloud = demo_cloud(sim_port=self.sim_port, tick=self.tick)
         self.shell = demo_shell_cloud()
         self._simulator = Simulator(bluecurrent=self.cloud, extra=[self.shell])
@@ -258,25 +404,16 @@ class DemoStack:
         self.shell_session_id = await self._start_public_session()
         self._start_hass()
         await self._wait_for_http()
-        self.token = await self._onboard()
-        await self._wait_until_running()
-        await self._ensure_entries()
-        await self._place_devices()
-        await self._set_up_dashboards()
-        _say(f"stack ready in {time.monotonic() - began:.1f} s")
 
     async def stop(self) -> None:
-        """Stop Home Assistant (SIGTERM, then SIGKILL) and the simulator; safe to repeat."""
+        """Stop Home Assistant in order, then the simulator; safe to repeat.
+
+        A Home Assistant that is still starting is first let finish (see _prepare_child),
+        so that whatever a start had done is saved and the next start goes on from there.
+        """
         if self._hass is not None:
             hass, self._hass = self._hass, None
-            if hass.poll() is None:
-                hass.send_signal(signal.SIGTERM)
-                deadline = time.monotonic() + STOP_TIMEOUT
-                while hass.poll() is None and time.monotonic() < deadline:
-                    await asyncio.sleep(0.2)
-                if hass.poll() is None:
-                    hass.kill()
-                    hass.wait(timeout=10)
+            await _stop_in_order(hass)
         if self._console is not None:
             self._console.close()
             self._console = None
@@ -286,6 +423,12 @@ class DemoStack:
         if self._simulator is not None:
             await self._simulator.stop()
             self._simulator = None
+
+    def kill(self) -> None:
+        """Kill Home Assistant at once, as a power cut would (the tests of resuming use it)."""
+        if self._hass is not None and self._hass.poll() is None:
+            self._hass.kill()
+            self._hass.wait(timeout=10)
 
     # The Shell Recharge API.
 
@@ -356,7 +499,7 @@ class DemoStack:
             stdout=self._console,
             stderr=subprocess.STDOUT if self._console is not None else None,
             start_new_session=True,  # Ctrl-C reaches us; we stop it in order
-            preexec_fn=_die_with_parent,  # noqa: PLW1509  (only prctl, no locks taken)
+            preexec_fn=_prepare_child,  # noqa: PLW1509  (only signal and prctl, no locks)
         )
 
     def _check_alive(self) -> None:
@@ -417,13 +560,17 @@ class DemoStack:
 
     # Onboarding and login.
 
-    async def _onboard(self) -> str:
-        """Finish onboarding as the demo user would; an access token of that user."""
-        client_id = f"{self.url}/"
-        steps: dict[str, bool] = {}  # once onboarded, /api/onboarding is gone (404)
+    async def _onboarding_steps(self) -> dict[str, bool]:
+        """Which onboarding steps are done; empty once onboarding is over (then it is 404)."""
         async with self._http().get(f"{self.url}/api/onboarding") as response:
             if response.status == 200:
-                steps = {step["step"]: step["done"] for step in await response.json()}
+                return {step["step"]: step["done"] for step in await response.json()}
+            return {}
+
+    async def _onboard_user(self) -> None:
+        """Make the demo user through onboarding, or log in when it is there; keep a token."""
+        client_id = f"{self.url}/"
+        steps = await self._onboarding_steps()
         if not steps.get("user", True):
             payload = {
                 "client_id": client_id,
@@ -438,8 +585,12 @@ class DemoStack:
                 code = (await r.json())["auth_code"]
         else:
             code = await self._login_code(client_id)
-        token = await self._token(client_id, code)
-        self.token = token
+        self.token = await self._token(client_id, code)
+
+    async def _onboard_rest(self) -> None:
+        """The onboarding steps after the user's, as the demo user; then wait until running."""
+        client_id = f"{self.url}/"
+        steps = await self._onboarding_steps()
         if not steps.get("analytics", True):
             await self.api("POST", "/api/onboarding/analytics")
         if not steps.get("integration", True):
@@ -448,7 +599,27 @@ class DemoStack:
                 "/api/onboarding/integration",
                 {"client_id": client_id, "redirect_uri": f"{client_id}?auth_callback=1"},
             )
-        return token
+        await self._wait_until_running()
+
+    async def _ignore_foreign_issues(self) -> None:
+        """Ignore the repairs about how the demo runs Home Assistant (FOREIGN_ISSUES).
+
+        Home Assistant raises them when it has started (the onboarding step waited for
+        that), and keeps them ignored on later starts.
+        """
+        for issue in await self.issues():
+            key = (issue["domain"], issue["issue_id"])
+            if key in FOREIGN_ISSUES and not issue["ignored"]:
+                await self.ws(
+                    {"type": "repairs/ignore_issue", "domain": key[0], "issue_id": key[1]}
+                    | {"ignore": True}
+                )
+
+    async def issues(self) -> list[dict[str, Any]]:
+        """The repairs Home Assistant lists (Settings → Repairs), ignored ones too."""
+        (answer,) = await self.ws({"type": "repairs/list_issues"})
+        found: list[dict[str, Any]] = answer["issues"]
+        return found
 
     async def _login_code(self, client_id: str) -> str:
         """The login form, through the API the login page uses."""
@@ -477,7 +648,7 @@ class DemoStack:
 
     async def _wait_until_running(self) -> None:
         async def probe() -> bool:
-            return (await self.api("GET", "/api/config"))["state"] == "RUNNING"
+            return bool((await self.api("GET", "/api/config"))["state"] == "RUNNING")
 
         await self._poll("Home Assistant to finish starting", START_TIMEOUT, probe)
 
@@ -494,13 +665,15 @@ class DemoStack:
         """The Shell Recharge card's entry (only card entries have options), if there is one."""
         return next((entry for entry in await self.entries() if entry["supports_options"]), None)
 
-    async def _ensure_entries(self) -> None:
-        """Add the simulator's account and the Shell card through the config flow, and the
-        card's default EVSE through its options flow, unless they are there."""
-        entries = await self.entries()
-        if not any(not entry["supports_options"] for entry in entries):
+    async def _ensure_account(self) -> None:
+        """Add the simulator's account through the config flow, unless it is there."""
+        if not any(not entry["supports_options"] for entry in await self.entries()):
             await self._add_account()
-        if not any(entry["supports_options"] for entry in entries):
+
+    async def _ensure_card(self) -> None:
+        """Add the Shell card through the config flow, unless it is there; wait until both
+        entries are loaded."""
+        if not any(entry["supports_options"] for entry in await self.entries()):
             await self._add_card()
 
         async def loaded() -> bool:
@@ -511,7 +684,6 @@ class DemoStack:
             return len(entries) >= 2 and states == {"loaded"}
 
         await self._poll("the entries to load", ENTRY_TIMEOUT, loaded)
-        await self._ensure_default_evse()
 
     async def _add_account(self) -> None:
         flow = await self.api(
@@ -752,7 +924,8 @@ def _say(text: str) -> None:
 async def _develop(args: argparse.Namespace) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    # Ctrl-C, a kill, or the terminal closing: each stops Home Assistant in order.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         loop.add_signal_handler(signum, stop.set)
     stack = DemoStack(args.config, port=args.port, sim_port=args.sim_port, tick=args.tick)
     try:

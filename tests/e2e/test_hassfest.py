@@ -1,5 +1,5 @@
-"""What Home Assistant's hassfest checks in a custom integration, beyond what
-tests/integration/test_translations.py covers (strings, translations, service icons)."""
+"""What Home Assistant's hassfest checks in a custom integration, beyond what the products'
+test_translations.py modules cover (strings, translations, service icons)."""
 
 from __future__ import annotations
 
@@ -93,7 +93,7 @@ def test_manifest_values(manifest: dict[str, Any]) -> None:
         AwesomeVersionStrategy.BUILDVER,
         AwesomeVersionStrategy.PEP440,
     }
-    # Nothing to install beyond Home Assistant (see DESIGN.md §2).
+    # Nothing to install beyond Home Assistant: the clients stand on its aiohttp.
     assert manifest["requirements"] == []
     for logger in manifest.get("loggers", []):
         assert logger.startswith("custom_components.blue_current"), logger

@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import Activity
 from ..entry import AccountConfigEntry
-from .commands import async_run_command, async_start_session
+from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .select import chosen_card_uid
@@ -25,16 +25,8 @@ from .state import ChargePointData
 class ChargePointButtonDescription(ButtonEntityDescription):
     """A button; press_fn sends the command and returns once the cloud confirmed it."""
 
+    command: Command
     press_fn: Callable[[BlueCurrentCoordinator, str], Coroutine[Any, Any, None]]
-
-
-async def _start_with_chosen_card(coordinator: BlueCurrentCoordinator, evse_id: str) -> None:
-    await async_start_session(
-        coordinator,
-        evse_id,
-        chosen_card_uid(coordinator, evse_id),
-        command="start_charge_session",
-    )
 
 
 # Off by default: the charging switch starts and stops sessions, and a reset or reboot is
@@ -45,6 +37,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
         key="reset",
         translation_key="reset",
         entity_registry_enabled_default=False,
+        command=Command.RESET,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reset(evse_id),
@@ -53,6 +46,7 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
         key="reboot",
         translation_key="reboot",
         entity_registry_enabled_default=False,
+        command=Command.REBOOT,
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         press_fn=lambda coordinator, evse_id: coordinator.client.reboot(evse_id),
@@ -61,12 +55,16 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
         key="start_charge_session",
         translation_key="start_charge_session",
         entity_registry_enabled_default=False,
-        press_fn=_start_with_chosen_card,
+        command=Command.START,
+        press_fn=lambda coordinator, evse_id: coordinator.client.start_session(
+            evse_id, chosen_card_uid(coordinator, evse_id)
+        ),
     ),
     ChargePointButtonDescription(
         key="stop_charge_session",
         translation_key="stop_charge_session",
         entity_registry_enabled_default=False,
+        command=Command.STOP,
         press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
     ),
 )
@@ -96,11 +94,18 @@ class ChargePointButton(ChargePointEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Send the command and wait for the verdict."""
+        description = self.entity_description
+        if description.command is Command.START:
+            # The card goes with the session's events.
+            card_uid = chosen_card_uid(self.coordinator, self.evse_id)
+            await async_start_session(self.hass, self.coordinator, self.evse_id, card_uid)
+            return
         await async_run_command(
-            self.entity_description.press_fn(self.coordinator, self.evse_id),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            description.command,
+            lambda: description.press_fn(self.coordinator, self.evse_id),
         )
 
 
@@ -152,8 +157,9 @@ class BoostButton(ChargePointEntity, ButtonEntity):
             else client.override_price_based_charging_profile
         )
         await async_run_command(
-            boost(self.evse_id, True),
-            command="boost",
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            Command.BOOST,
+            lambda: boost(self.evse_id, True),
         )

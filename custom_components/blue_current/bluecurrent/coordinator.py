@@ -250,7 +250,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def report_rejection(self, evse_id: str, command: str, reason: str) -> None:
         """A command for the charge point was refused or timed out."""
         self.report(
-            evse_id, Happening(Occurrence.COMMAND_REJECTED, {"command": command, "reason": reason})
+            evse_id,
+            Happening(Occurrence.COMMAND_REJECTED, {"command": str(command), "reason": reason}),
         )
 
     @callback

@@ -25,35 +25,41 @@ from ..api.bluecurrent import (
 )
 from ..const import CONF_API_TOKEN, CONF_SERVER_URL, LOGGER, PORTAL_URL
 from ..form import (
-    ADVANCED_SECTION,
     SECRET_SELECTOR,
     SECTION_ADVANCED,
     FormCheck,
     FormError,
+    advanced_section,
     advanced_server_url,
-    is_url,
+    filled_in,
 )
 from ..timefmt import local_time
 
 STEP_ACCOUNT = "blue_current"
 WEBSOCKET_SCHEMES = frozenset({"ws", "wss"})
+# Optional for the frontend: a blank token is our own field error (filled_in).
+_TOKEN_ONLY_SCHEMA = probatio.Schema({probatio.Optional(CONF_API_TOKEN): SECRET_SELECTOR})
 
-_TOKEN_ONLY_SCHEMA = probatio.Schema({probatio.Required(CONF_API_TOKEN): SECRET_SELECTOR})
-_TOKEN_AND_SERVER_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_API_TOKEN): SECRET_SELECTOR,
-        probatio.Optional(SECTION_ADVANCED): ADVANCED_SECTION,
-    }
-)
+
+def _token_and_server_schema(form: FormCheck) -> probatio.Schema:
+    """The token, and the server URL in a section that is open when it holds the error."""
+    return probatio.Schema(
+        {
+            probatio.Optional(CONF_API_TOKEN): SECRET_SELECTOR,
+            probatio.Optional(SECTION_ADVANCED): advanced_section(open_=form.advanced_open),
+        }
+    )
+
+
+def _read_token(user_input: Mapping[str, Any]) -> str:
+    """The token as typed, trimmed; a blank one is refused before anything is sent."""
+    return filled_in(user_input, CONF_API_TOKEN, "token_required")
 
 
 def _read_form(user_input: Mapping[str, Any]) -> tuple[str, str | None]:
     """The token and the server URL (None: the default server) the user entered."""
-    token = str(user_input[CONF_API_TOKEN]).strip()
-    url = advanced_server_url(user_input)
-    if url is not None and not is_url(url, WEBSOCKET_SCHEMES):
-        raise FormError("invalid_server_url")
-    return token, url
+    url = advanced_server_url(user_input, WEBSOCKET_SCHEMES, "invalid_server_url")
+    return _read_token(user_input), url
 
 
 def _entry_data(
@@ -74,13 +80,6 @@ async def _async_check_form(
     token, url = _read_form(user_input)
     account = await _async_read_account(flow, token, url)
     return account, _entry_data(token, url, previous)
-
-
-def _advanced_only(user_input: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """What to show again after an error: the server URL, never the token."""
-    if user_input is None or SECTION_ADVANCED not in user_input:
-        return None
-    return {SECTION_ADVANCED: user_input[SECTION_ADVANCED]}
 
 
 async def _async_read_account(flow: ConfigFlow, token: str, url: str | None) -> Account:
@@ -117,10 +116,12 @@ class AccountFlowSteps(ConfigFlow):
             await self.async_set_unique_id(account.customer_id, raise_on_progress=False)
             self._abort_if_unique_id_configured()
             return self.async_create_entry(title=account.email, data=data)
+        # After an error the form shows what the user typed, the token too (in its
+        # password field), so it can be corrected rather than typed again.
         return self.async_show_form(
             step_id=STEP_ACCOUNT,
             data_schema=self.add_suggested_values_to_schema(
-                _TOKEN_AND_SERVER_SCHEMA, _advanced_only(user_input)
+                _token_and_server_schema(form), user_input
             ),
             **form.shown(),
         )
@@ -132,15 +133,20 @@ class AccountFlowSteps(ConfigFlow):
         entry = self._get_reauth_entry()
         form = FormCheck({"email": entry.title, "portal_url": PORTAL_URL})
         if user_input is not None:
-            token = str(user_input[CONF_API_TOKEN]).strip()
-            account = await form.attempt(
-                lambda: _async_read_account(self, token, entry.data.get(CONF_SERVER_URL))
-            )
-            if account is not None:
+
+            async def check() -> tuple[Account, str]:
+                token = _read_token(user_input)
+                url = entry.data.get(CONF_SERVER_URL)
+                return await _async_read_account(self, token, url), token
+
+            if checked := await form.attempt(check):
+                account, token = checked
                 data = {**entry.data, CONF_API_TOKEN: token}
                 return await self._async_update_account(entry, account, data)
         return self.async_show_form(
-            step_id="reauth_confirm", data_schema=_TOKEN_ONLY_SCHEMA, **form.shown()
+            step_id="reauth_confirm",
+            data_schema=self.add_suggested_values_to_schema(_TOKEN_ONLY_SCHEMA, user_input),
+            **form.shown(),
         )
 
     async def async_step_reconfigure_account(
@@ -153,12 +159,14 @@ class AccountFlowSteps(ConfigFlow):
             checked := await form.attempt(lambda: _async_check_form(self, user_input, entry.data))
         ):
             return await self._async_update_account(entry, *checked)
-        suggested = _advanced_only(user_input)
+        suggested: Mapping[str, Any] | None = user_input
         if suggested is None and CONF_SERVER_URL in entry.data:
             suggested = {SECTION_ADVANCED: {CONF_SERVER_URL: entry.data[CONF_SERVER_URL]}}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(_TOKEN_AND_SERVER_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(
+                _token_and_server_schema(form), suggested
+            ),
             **form.shown(),
         )
 

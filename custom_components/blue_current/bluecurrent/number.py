@@ -17,7 +17,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import PriceBasedChargingSettings
 from ..entry import AccountConfigEntry
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .limit import DEFAULT_MAX_CURRENT, MIN_CURRENT
@@ -162,13 +162,14 @@ class PriceBasedNumber(ChargePointEntity, NumberEntity):
         amount = round(value)
         field = self.entity_description.field
         await async_run_command(
-            self.coordinator.client.update_price_based_charging_settings(
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            Command.PRICE_BASED_CHARGING,
+            lambda: self.coordinator.client.update_price_based_charging_settings(
                 self.evse_id,
                 battery_size_kwh=amount if field == "battery_size_kwh" else None,
                 minimum_pct=amount if field == "minimum_pct" else None,
                 current_battery_pct=amount if field == "current_battery_pct" else None,
             ),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
         )

@@ -8,6 +8,7 @@ is what starts the session.
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from functools import partial
 from typing import Any
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
@@ -20,7 +21,7 @@ from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from ..api.bluecurrent import APP_CARD_UID, ChargeCard, ChargePointSettings
 from ..const import DOMAIN
 from ..entry import AccountConfigEntry
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 
@@ -169,8 +170,9 @@ class SmartChargingProfileSelect(ChargePointEntity, SelectEntity):
             steps.append((option, True))
         for profile, on in steps:
             await async_run_command(
-                switches[profile](self.evse_id, on),
-                command=f"set_{profile}",
-                charge_point=self.evse_id,
-                coordinator=self.coordinator,
+                self.hass,
+                self.coordinator,
+                self.evse_id,
+                Command.SMART_CHARGING_PROFILE,
+                partial(switches[profile], self.evse_id, on),
             )

@@ -61,10 +61,13 @@ class ChargePointSensorDescription(SensorEntityDescription):
     """A sensor of a charge point.
 
     tariff_unit: the sensor shows a tariff price, in the tariff's currency (per kWh or not).
+    cycle_start: for a total that starts again (a session's cost), when it last did (the
+    state's last_reset).
     """
 
     reads: Reads[SensorValue]
     tariff_unit: Callable[[str], str] | None = None
+    cycle_start: Reads[datetime | None] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -151,6 +154,20 @@ def _delayed_days(cp: ChargePointData) -> str | None:
     return ", ".join(_DAY_NAMES[day - 1] for day in schedule.days)
 
 
+# The cloud calls a blocked charge point "unavailable", the word Home Assistant uses for an
+# entity it cannot reach (history draws a gap, automations cannot tell it from a lost
+# connection); the sensor shows it as "blocked".
+BLOCKED = "blocked"
+ACTIVITY_OPTIONS = [BLOCKED if a is Activity.UNAVAILABLE else a.value for a in Activity]
+
+
+def activity_state(activity: Activity | None) -> str | None:
+    """The activity as the sensor shows it."""
+    if activity is None:
+        return None
+    return BLOCKED if activity is Activity.UNAVAILABLE else activity.value
+
+
 def _current_left(cp: ChargePointData) -> float | None:
     return None if cp.status is None else cp.status.current_left(smart_charging=cp.smart_charging)
 
@@ -200,8 +217,14 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         key="total_cost",
         translation_key="total_cost",
         device_class=SensorDeviceClass.MONETARY,
+        # Kept in euro (not the tariff's currency) so long-term statistics stay continuous.
         native_unit_of_measurement=CURRENCY_EURO,
+        # What the Energy dashboard expects of a cost; the cost of a new session starts at 0.
+        state_class=SensorStateClass.TOTAL,
+        suggested_display_precision=2,
         reads=from_status(lambda s: s.session_cost, "session_cost"),
+        # Every session's cost starts at 0: statistics then begin a new cycle, no refund.
+        cycle_start=from_status(lambda s: s.session_started, "session_started"),
     ),
     ChargePointSensorDescription(
         key="vehicle_status",
@@ -216,8 +239,8 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         key="activity",
         translation_key="activity",
         device_class=SensorDeviceClass.ENUM,
-        options=[activity.value for activity in Activity],
-        reads=from_status(lambda s: s.activity, "activity"),
+        options=ACTIVITY_OPTIONS,
+        reads=from_status(lambda s: activity_state(s.activity), "activity"),
     ),
     _current(
         "max_usage",
@@ -334,7 +357,10 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
         description: ChargePointSensorDescription,
     ) -> None:
         """Create the sensor; a tariff price gets the tariff's currency."""
-        super().__init__(coordinator, evse_id, description, description.reads.status_fields)
+        fields = description.reads.status_fields
+        if description.cycle_start is not None:
+            fields |= description.cycle_start.status_fields
+        super().__init__(coordinator, evse_id, description, fields)
         tariff = coordinator.data.charge_points[evse_id].info.tariff
         if description.tariff_unit is not None and tariff is not None:
             currency = tariff.currency or CURRENCY_EURO
@@ -345,6 +371,13 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
         """The value from the charge point's snapshot."""
         cp = self.charge_point
         return None if cp is None else self.entity_description.reads(cp)
+
+    @property
+    def last_reset(self) -> datetime | None:
+        """When a total that starts again last did (None for the other sensors)."""
+        cp = self.charge_point
+        cycle_start = self.entity_description.cycle_start
+        return None if cp is None or cycle_start is None else cycle_start(cp)
 
 
 class GridSensor(GridEntity, SensorEntity):

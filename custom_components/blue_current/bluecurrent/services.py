@@ -12,7 +12,7 @@ import probatio
 from ..api.bluecurrent import APP_CARD_UID
 from ..const import DOMAIN
 from ..entry import is_account_entry
-from .commands import async_run_command, async_start_session
+from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 
 ATTR_CHARGING_CARD_ID = "charging_card_id"  # core's name, so existing automations keep working
@@ -36,15 +36,16 @@ def async_register_services(hass: HomeAssistant) -> None:
         coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         card = call.data.get(ATTR_CHARGING_CARD_ID)
         uid = APP_CARD_UID if card in (None, "", APP_CARD_UID) else _card_uid(coordinator, card)
-        await async_start_session(coordinator, evse_id, uid, command=SERVICE_START_CHARGE_SESSION)
+        await async_start_session(hass, coordinator, evse_id, uid)
 
     async def stop_charge_session(call: ServiceCall) -> None:
         coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         await async_run_command(
-            coordinator.client.stop_session(evse_id),
-            command=SERVICE_STOP_CHARGE_SESSION,
-            charge_point=evse_id,
-            coordinator=coordinator,
+            hass,
+            coordinator,
+            evse_id,
+            Command.STOP,
+            lambda: coordinator.client.stop_session(evse_id),
         )
 
     hass.services.async_register(
@@ -56,28 +57,35 @@ def async_register_services(hass: HomeAssistant) -> None:
 
 
 def charge_point_of(hass: HomeAssistant, device_id: str) -> tuple[BlueCurrentCoordinator, str]:
-    """The coordinator and EVSE id behind a device id, or a translated validation error."""
+    """The coordinator and EVSE id behind a device id, or a translated validation error.
+
+    Errors name the device as the user sees it, never by its registry id.
+    """
     device = dr.async_get(hass).async_get(device_id)
-    evse_id = None
-    if device is not None:
-        evse_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
-    if device is None or evse_id is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_device_id",
-            translation_placeholders={"device_id": device_id},
-        )
+    name = None if device is None else device.name_by_user or device.name
+    if device is None or name is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="device_not_found")
+    evse_id = next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
     entry = hass.config_entries.async_get_entry(device.config_entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
+    if evse_id is not None and (
+        entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED
+    ):
         raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="config_entry_not_loaded"
+            translation_domain=DOMAIN,
+            translation_key="config_entry_not_loaded",
+            translation_placeholders={"device": name},
         )
-    if not is_account_entry(entry) or evse_id not in entry.runtime_data.data.charge_points:
-        # A Shell card or a grid: not a charge point.
+    if (
+        evse_id is None
+        or entry is None
+        or not is_account_entry(entry)
+        or evse_id not in entry.runtime_data.data.charge_points
+    ):
+        # Another integration's device, a Shell card or a grid: not a charge point.
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="invalid_device_id",
-            translation_placeholders={"device_id": device_id},
+            translation_placeholders={"device": name},
         )
     return entry.runtime_data, evse_id
 

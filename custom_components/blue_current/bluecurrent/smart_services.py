@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import time, timedelta
+from functools import partial
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import ATTR_DEVICE_ID
@@ -24,7 +25,7 @@ from ..api.bluecurrent import OverrideCurrentPlan, OverrideSchedule, OverrideSch
 from ..const import DOMAIN
 from ..entry import is_account_entry
 from .charging import CLOUD_TIMEZONE, WEEKDAY_CODES
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .services import charge_point_of
 from .smart import clock_text
@@ -175,10 +176,13 @@ def async_register_smart_services(hass: HomeAssistant) -> None:
         for coordinator, evse_ids in _charge_points(hass, call.data[ATTR_DEVICE_ID]).items():
             for evse_id in evse_ids:
                 await async_run_command(
-                    coordinator.client.set_delayed_charging_schedule(evse_id, days, start, end),
-                    command=SERVICE_SET_DELAYED_CHARGING_SCHEDULE,
-                    charge_point=evse_id,
-                    coordinator=coordinator,
+                    hass,
+                    coordinator,
+                    evse_id,
+                    Command.DELAYED_CHARGING_SCHEDULE,
+                    partial(
+                        coordinator.client.set_delayed_charging_schedule, evse_id, days, start, end
+                    ),
                 )
 
     async def set_price_based(call: ServiceCall) -> None:
@@ -197,7 +201,12 @@ def async_register_smart_services(hass: HomeAssistant) -> None:
         for coordinator, evse_ids in _charge_points(hass, data[ATTR_DEVICE_ID]).items():
             for evse_id in evse_ids:
                 await async_run_command(
-                    coordinator.client.update_price_based_charging_settings(
+                    hass,
+                    coordinator,
+                    evse_id,
+                    Command.PRICE_BASED_CHARGING,
+                    partial(
+                        coordinator.client.update_price_based_charging_settings,
                         evse_id,
                         expected_departure_time=None
                         if departure is None
@@ -206,18 +215,18 @@ def async_register_smart_services(hass: HomeAssistant) -> None:
                         minimum_pct=whole["minimum_pct"],
                         current_battery_pct=whole["current_battery_pct"],
                     ),
-                    command=SERVICE_SET_PRICE_BASED_CHARGING,
-                    charge_point=evse_id,
-                    coordinator=coordinator,
                 )
 
     async def set_override(call: ServiceCall) -> ServiceResponse:
         created: list[JsonValueType] = []
         for coordinator, evse_ids in _charge_points(hass, call.data[ATTR_DEVICE_ID]).items():
+            plan = _override_plan(call, evse_ids)
             stored = await async_run_command(
-                coordinator.client.set_override_current(_override_plan(call, evse_ids)),
-                command=SERVICE_SET_CURRENT_OVERRIDE,
-                charge_point=", ".join(evse_ids),
+                hass,
+                coordinator,
+                evse_ids[0],
+                Command.CURRENT_OVERRIDE,
+                partial(coordinator.client.set_override_current, plan),
             )
             _list_locally(coordinator, (*(coordinator.data.overrides or ()), stored))
             created.append(schedule_data(stored))
@@ -227,11 +236,15 @@ def async_register_smart_services(hass: HomeAssistant) -> None:
         schedule_id = call.data[ATTR_SCHEDULE_ID]
         for coordinator in _accounts(hass):
             listed = coordinator.data.overrides or ()
-            if any(s.schedule_id == schedule_id for s in listed):
+            schedule = next((s for s in listed if s.schedule_id == schedule_id), None)
+            if schedule is not None:
+                named = schedule.charge_points[0] if schedule.charge_points else ""
                 await async_run_command(
-                    coordinator.client.clear_override_current(schedule_id),
-                    command=SERVICE_CLEAR_CURRENT_OVERRIDE,
-                    charge_point=schedule_id,
+                    hass,
+                    coordinator,
+                    named,
+                    Command.CURRENT_OVERRIDE,
+                    partial(coordinator.client.clear_override_current, schedule_id),
                 )
                 _list_locally(
                     coordinator,
@@ -257,10 +270,13 @@ def async_register_smart_services(hass: HomeAssistant) -> None:
         schedules: list[JsonValueType] = []
         for coordinator, evse_ids in wanted.items():
             # Ask the cloud: a schedule made in the app since the last list shows too.
+            named = next(iter(evse_ids or coordinator.data.charge_points), "")
             listed = await async_run_command(
-                coordinator.client.list_override_currents(),
-                command=SERVICE_LIST_CURRENT_OVERRIDES,
-                charge_point="-",
+                hass,
+                coordinator,
+                named,
+                Command.CURRENT_OVERRIDE,
+                coordinator.client.list_override_currents,
             )
             schedules.extend(
                 schedule_data(s)

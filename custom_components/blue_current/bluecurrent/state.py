@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 
 from ..api.bluecurrent import (
     ChargeCard,
@@ -28,6 +29,7 @@ from ..api.bluecurrent import (
 )
 
 STATUS_FIELDS = tuple(f.name for f in fields(ChargePointStatus))
+_status_values = attrgetter(*STATUS_FIELDS)
 _SETTING_FIELDS = tuple(f.name for f in fields(ChargePointSettings))
 
 # A changed key with no field list: anything about it may have changed.
@@ -106,13 +108,23 @@ class AccountData:
 
     def _apply_status(self, new: ChargePointStatus) -> Change:
         current = self.charge_points.get(new.evse_id)
-        if current is None or current.status == new:
+        if current is None:
             return NOTHING
         old = current.status
-        self.charge_points[new.evse_id] = replace(current, status=new)
-        changed = EVERYTHING
-        if old is not None:
-            changed = frozenset(f for f in STATUS_FIELDS if getattr(old, f) != getattr(new, f))
+        if old is None:
+            changed = EVERYTHING
+        else:
+            # Field by field in one pass: most pushes change one or two of them.
+            changed = frozenset(
+                name
+                for name, before, after in zip(
+                    STATUS_FIELDS, _status_values(old), _status_values(new), strict=True
+                )
+                if before != after
+            )
+            if not changed:
+                return NOTHING
+        self.charge_points[new.evse_id] = ChargePointData(current.info, current.settings, new)
         return Change(keys={new.evse_id: changed})
 
     def _apply_settings(self, evse_id: str, settings: ChargePointSettings) -> Change:

@@ -14,7 +14,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ..api.bluecurrent import Activity, BlueCurrentClient, Setting
 from ..entry import AccountConfigEntry
 from .charging import session_running
-from .commands import async_run_command, async_start_session
+from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 from .entity import (
     ChargePointEntity,
@@ -32,6 +32,7 @@ class ChargePointSwitchDescription(SwitchEntityDescription):
     """A switch; is_on None means: no state known (the switch is then unavailable)."""
 
     is_on: Reads[bool | None]
+    commands: tuple[Command, Command]  # (switching off, switching on)
     writable_fn: Callable[[ChargePointData], bool]
     set_fn: Callable[[BlueCurrentClient, str, bool], Coroutine[Any, Any, None]]
 
@@ -46,8 +47,10 @@ def _writable(setting: Setting | None) -> bool:
 
 def _blocked(cp: ChargePointData) -> bool | None:
     activity = None if cp.status is None else cp.status.activity
-    if activity not in (Activity.AVAILABLE, Activity.UNAVAILABLE):
-        return None  # charging, offline or unknown: blocking is not possible now
+    if activity in (None, Activity.OFFLINE):
+        return None  # nobody can tell whether an offline charge point is blocked
+    # Charging is "not blocked": the switch stays available, and blocking then asks to
+    # stop the session first (bluecurrent/commands.py) instead of greying out.
     return activity is Activity.UNAVAILABLE
 
 
@@ -55,6 +58,7 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
     ChargePointSwitchDescription(
         key="plug_and_charge",
         translation_key="plug_and_charge",
+        commands=(Command.PLUG_AND_CHARGE, Command.PLUG_AND_CHARGE),
         entity_category=EntityCategory.CONFIG,
         is_on=from_charge_point(lambda cp: _setting_on(cp.settings.plug_and_charge)),
         writable_fn=lambda cp: _writable(cp.settings.plug_and_charge),
@@ -63,6 +67,7 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
     ChargePointSwitchDescription(
         key="linked_charge_cards_only",
         translation_key="linked_charge_cards_only",
+        commands=(Command.LINKED_CHARGE_CARDS_ONLY, Command.LINKED_CHARGE_CARDS_ONLY),
         entity_category=EntityCategory.CONFIG,
         is_on=from_charge_point(lambda cp: _setting_on(cp.settings.linked_charge_cards_only)),
         writable_fn=lambda cp: _writable(cp.settings.linked_charge_cards_only),
@@ -71,6 +76,7 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
     ChargePointSwitchDescription(
         key="block",
         translation_key="block",
+        commands=(Command.UNBLOCK, Command.BLOCK),
         is_on=from_charge_point(_blocked, "activity"),
         writable_fn=lambda cp: True,
         set_fn=lambda client, evse_id, on: client.block(evse_id, on),
@@ -139,11 +145,13 @@ class ChargePointSwitch(ChargePointEntity, SwitchEntity):
         await self._async_set(False)
 
     async def _async_set(self, on: bool) -> None:
+        description = self.entity_description
         await async_run_command(
-            self.entity_description.set_fn(self.coordinator.client, self.evse_id, on),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            description.commands[on],
+            lambda: description.set_fn(self.coordinator.client, self.evse_id, on),
         )
 
 
@@ -174,20 +182,17 @@ class ChargingSwitch(ChargePointEntity, SwitchEntity):
         """Start a session, unless one runs."""
         if self.is_on:
             return
-        await async_start_session(
-            self.coordinator,
-            self.evse_id,
-            chosen_card_uid(self.coordinator, self.evse_id),
-            command="start_charge_session",
-        )
+        card_uid = chosen_card_uid(self.coordinator, self.evse_id)
+        await async_start_session(self.hass, self.coordinator, self.evse_id, card_uid)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Stop the session, if one runs."""
         if self.is_on is False:
             return
         await async_run_command(
-            self.coordinator.client.stop_session(self.evse_id),
-            command="stop_charge_session",
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            Command.STOP,
+            lambda: self.coordinator.client.stop_session(self.evse_id),
         )

@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..entry import AccountConfigEntry
-from .commands import async_run_command
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 from .smart import ALL_DAYS, clock_text, delayed_schedule, price_settings
@@ -25,6 +25,7 @@ class SmartTimeDescription(TimeEntityDescription):
     """A time of day; None from value_fn: the profile is off (the entity is unavailable)."""
 
     value_fn: Callable[[ChargePointData], time | None]
+    command: Command
     set_fn: Callable[
         [BlueCurrentCoordinator, ChargePointData, str, time], Coroutine[Any, Any, None]
     ]
@@ -71,6 +72,7 @@ TIMES: tuple[SmartTimeDescription, ...] = (
     SmartTimeDescription(
         key="delayed_charging_start",
         translation_key="delayed_charging_start",
+        command=Command.DELAYED_CHARGING_SCHEDULE,
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         value_fn=_window_value(lambda s: s.start_time),
@@ -81,6 +83,7 @@ TIMES: tuple[SmartTimeDescription, ...] = (
     SmartTimeDescription(
         key="delayed_charging_end",
         translation_key="delayed_charging_end",
+        command=Command.DELAYED_CHARGING_SCHEDULE,
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         value_fn=_window_value(lambda s: s.end_time),
@@ -91,6 +94,7 @@ TIMES: tuple[SmartTimeDescription, ...] = (
     SmartTimeDescription(
         key="departure_time",
         translation_key="departure_time",
+        command=Command.PRICE_BASED_CHARGING,
         entity_category=EntityCategory.CONFIG,
         entity_registry_enabled_default=False,
         value_fn=_departure,
@@ -136,9 +140,11 @@ class SmartChargingTime(ChargePointEntity, TimeEntity):
         cp = self.charge_point
         if cp is None:
             return
+        description = self.entity_description
         await async_run_command(
-            self.entity_description.set_fn(self.coordinator, cp, self.evse_id, value),
-            command=self.entity_description.key,
-            charge_point=self.evse_id,
-            coordinator=self.coordinator,
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            description.command,
+            lambda: description.set_fn(self.coordinator, cp, self.evse_id, value),
         )

@@ -7,15 +7,23 @@ from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ..api.shell import PRODUCTION_URL, TEST_URL, ShellRechargeClient
+from ..api.shell import (
+    PRODUCTION_URL,
+    TEST_URL,
+    ShellEmaIdCheckError,
+    ShellRechargeClient,
+    validate_ema_id,
+)
 from ..const import (
     CONF_CLIENT_ID,
     CONF_CLIENT_SECRET,
     CONF_EMA_ID,
     CONF_ENVIRONMENT,
     CONF_SERVER_URL,
+    DOMAIN,
     ENVIRONMENT_TEST,
 )
 from ..entry import CardConfigEntry
@@ -33,7 +41,19 @@ def shell_base_url(data: Mapping[str, Any]) -> str:
 
 
 async def async_setup_card(hass: HomeAssistant, entry: CardConfigEntry) -> None:
-    """Read the card's sessions once; from then on they are polled."""
+    """Read the card's sessions once; from then on they are polled.
+
+    A card stored with a wrong check character (added before it was checked) is no card
+    Shell knows: the entry does not load, and says which character the number calls for.
+    """
+    try:
+        validate_ema_id(entry.data[CONF_EMA_ID])
+    except ShellEmaIdCheckError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="shell_invalid_ema_id_check",
+            translation_placeholders={"given": err.given, "expected": err.expected},
+        ) from err
     coordinator = ShellCoordinator(
         hass,
         entry,

@@ -22,6 +22,7 @@ class ShellCardButtonDescription(ButtonEntityDescription):
 
     press_fn: Callable[[ShellCoordinator], Coroutine[Any, Any, None]]
     available_fn: Callable[[ShellCoordinator], bool]
+    attributes_fn: Callable[[ShellCoordinator], dict[str, Any]] | None = None
 
 
 async def _start_at_default_evse(coordinator: ShellCoordinator) -> None:
@@ -33,6 +34,18 @@ async def _start_at_default_evse(coordinator: ShellCoordinator) -> None:
 
 async def _stop_active_session(coordinator: ShellCoordinator) -> None:
     await async_stop_session(coordinator, None, prefer_shown=True)
+
+
+def _session_to_stop(coordinator: ShellCoordinator) -> dict[str, Any]:
+    """Which session the stop button stops: the one the card's sensors show (or the only
+    one), so that with several sessions the user sees which before pressing."""
+    data = coordinator.data
+    shown = data.session if data.session in data.stoppable else None
+    if shown is None and len(data.stoppable) == 1:
+        shown = data.stoppable[0]
+    if shown is None:
+        return {"session_id": None, "evse_id": None}
+    return {"session_id": shown.session_id, "evse_id": shown.evse_id}
 
 
 SHELL_BUTTONS: tuple[ShellCardButtonDescription, ...] = (
@@ -47,6 +60,7 @@ SHELL_BUTTONS: tuple[ShellCardButtonDescription, ...] = (
         translation_key="stop_session",
         press_fn=_stop_active_session,
         available_fn=lambda coordinator: bool(coordinator.data.stoppable),
+        attributes_fn=_session_to_stop,
     ),
 )
 
@@ -70,6 +84,12 @@ class ShellCardButton(ShellCardEntity, ButtonEntity):
     def available(self) -> bool:
         """The card's data is current, and the button has something to do."""
         return super().available and self.entity_description.available_fn(self.coordinator)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What the button acts on, if it says."""
+        attributes_fn = self.entity_description.attributes_fn
+        return None if attributes_fn is None else attributes_fn(self.coordinator)
 
     async def async_press(self) -> None:
         """Ask the API; the card's sensors follow the session from here."""

@@ -28,7 +28,6 @@ from ..api.shell import (
     ShellNotFoundError,
     ShellRateLimitError,
     ShellRechargeClient,
-    normalize_ema_id,
 )
 from ..const import (
     CONF_DEFAULT_EVSE_ID,
@@ -84,7 +83,9 @@ class ShellCoordinator(DataUpdateCoordinator[CardData]):
         )
         self.client = client
         self.ema_id = ema_id
-        self.card_id = normalize_ema_id(ema_id)
+        # The card's ids are those it was added with: a number stored before the check
+        # character was checked (or added) keeps its entities.
+        self.card_id = entry.unique_id or "".join(ema_id.split()).upper().replace("-", "")
         self.data = CardData()
         self._following: dict[str, _Followed] = {}
         self._shown_id: str | None = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -21,6 +22,7 @@ import probatio
 
 from ..api.shell import (
     ShellAuthError,
+    ShellEmaIdCheckError,
     ShellError,
     ShellRateLimitError,
     ShellRechargeClient,
@@ -44,14 +46,14 @@ from ..const import (
     SHELL_POLL_INTERVAL,
 )
 from ..form import (
-    ADVANCED_SECTION,
     SECRET_SELECTOR,
     SECTION_ADVANCED,
     TEXT_SELECTOR,
     FormCheck,
     FormError,
+    advanced_section,
     advanced_server_url,
-    is_url,
+    filled_in,
 )
 from . import shell_base_url
 
@@ -66,33 +68,31 @@ _ENVIRONMENT_SELECTOR = SelectSelector(
         translation_key=CONF_ENVIRONMENT,
     )
 )
-_CARD_FIELDS = {
-    probatio.Required(CONF_ENVIRONMENT, default=ENVIRONMENT_PRODUCTION): _ENVIRONMENT_SELECTOR,
-    probatio.Required(CONF_EMA_ID): TEXT_SELECTOR,
-    probatio.Optional(SECTION_ADVANCED): ADVANCED_SECTION,
+# Text fields are optional for the frontend: a blank one is our own field error
+# (filled_in), shown alone instead of next to the frontend's "not all fields" message.
+_CREDENTIALS_FIELDS = {
+    probatio.Optional(CONF_CLIENT_ID): TEXT_SELECTOR,
+    probatio.Optional(CONF_CLIENT_SECRET): SECRET_SELECTOR,
 }
-_CARD_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_CLIENT_ID): TEXT_SELECTOR,
-        probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
-        **_CARD_FIELDS,
-    }
-)
-# Reconfigure: an empty secret keeps the stored one (secrets are never shown again).
-_RECONFIGURE_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_CLIENT_ID): TEXT_SELECTOR,
-        probatio.Optional(CONF_CLIENT_SECRET): SECRET_SELECTOR,
-        **_CARD_FIELDS,
-    }
-)
-_CREDENTIALS_SCHEMA = probatio.Schema(
-    {
-        probatio.Required(CONF_CLIENT_ID): TEXT_SELECTOR,
-        probatio.Required(CONF_CLIENT_SECRET): SECRET_SELECTOR,
-    }
-)
+_CREDENTIALS_SCHEMA = probatio.Schema(_CREDENTIALS_FIELDS)
 _OPTIONS_SCHEMA = probatio.Schema({probatio.Optional(CONF_DEFAULT_EVSE_ID): TEXT_SELECTOR})
+
+
+def _card_schema(form: FormCheck) -> probatio.Schema:
+    """Credentials, environment, card, and the server URL in a section open on its error.
+
+    The same for adding and reconfiguring; there an empty secret keeps the stored one.
+    """
+    return probatio.Schema(
+        {
+            **_CREDENTIALS_FIELDS,
+            probatio.Required(
+                CONF_ENVIRONMENT, default=ENVIRONMENT_PRODUCTION
+            ): _ENVIRONMENT_SELECTOR,
+            probatio.Optional(CONF_EMA_ID): TEXT_SELECTOR,
+            probatio.Optional(SECTION_ADVANCED): advanced_section(open_=form.advanced_open),
+        }
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,23 +136,47 @@ class _Card:
         )
 
 
-def _read_form(user_input: Mapping[str, Any], stored_secret: str | None = None) -> _Card:
-    """The card form as entered; raises FormError before anything is sent."""
-    url = advanced_server_url(user_input)
-    url = None if url is None else url.rstrip("/")
-    if url is not None and not is_url(url, HTTP_SCHEMES):
-        raise FormError("invalid_shell_server_url")
+def _read_ema_id(user_input: Mapping[str, Any]) -> str:
+    """The EMA-ID as we send it; a wrong check character says which one it should be."""
+    text = filled_in(user_input, CONF_EMA_ID, "ema_id_required")
     try:
-        ema_id = validate_ema_id(str(user_input[CONF_EMA_ID]))
+        return validate_ema_id(text)
+    except ShellEmaIdCheckError as err:
+        raise FormError(
+            "invalid_ema_id_check",
+            {"given": err.given, "expected": err.expected},
+            field=CONF_EMA_ID,
+        ) from err
     except ShellValidationError as err:
         raise FormError("invalid_ema_id", field=CONF_EMA_ID) from err
+
+
+def stored_number_error(data: Mapping[str, Any]) -> ShellEmaIdCheckError | None:
+    """Why the card's stored number cannot be right (a card added before the check
+    character was checked), or None."""
+    try:
+        validate_ema_id(str(data[CONF_EMA_ID]))
+    except ShellEmaIdCheckError as err:
+        return err
+    except ShellValidationError:
+        return None  # not a number the check applies to
+    return None
+
+
+def _read_form(user_input: Mapping[str, Any], stored_secret: str | None = None) -> _Card:
+    """The card form as entered; raises FormError before anything is sent."""
+    url = advanced_server_url(user_input, HTTP_SCHEMES, "invalid_shell_server_url")
+    client_id = filled_in(user_input, CONF_CLIENT_ID, "client_id_required")
+    if stored_secret is not None and not str(user_input.get(CONF_CLIENT_SECRET) or "").strip():
+        secret = stored_secret  # reconfigure: an empty secret keeps the stored one
+    else:
+        secret = filled_in(user_input, CONF_CLIENT_SECRET, "client_secret_required")
     return _Card(
-        client_id=str(user_input[CONF_CLIENT_ID]).strip(),
-        client_secret=str(user_input.get(CONF_CLIENT_SECRET) or "").strip()
-        or (stored_secret or ""),
+        client_id=client_id,
+        client_secret=secret,
         environment=str(user_input[CONF_ENVIRONMENT]),
-        ema_id=ema_id,
-        server_url=url,
+        ema_id=_read_ema_id(user_input),
+        server_url=None if url is None else url.rstrip("/"),
     )
 
 
@@ -183,13 +207,6 @@ async def _async_check_card(flow: ConfigFlow, card: _Card) -> _Card:
     return card
 
 
-def _suggestions(user_input: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """What to show again after an error: everything but the secret."""
-    if user_input is None:
-        return None
-    return {k: v for k, v in user_input.items() if k != CONF_CLIENT_SECRET}
-
-
 class CardFlowSteps(ConfigFlow):
     """The steps of a card entry; mixed into the integration's one config flow."""
 
@@ -206,7 +223,8 @@ class CardFlowSteps(ConfigFlow):
             return self.async_create_entry(title=card.title, data=card.entry_data())
         return self.async_show_form(
             step_id=STEP_CARD,
-            data_schema=self.add_suggested_values_to_schema(_CARD_SCHEMA, _suggestions(user_input)),
+            # What the user typed stays after an error, the secret too (in its password field).
+            data_schema=self.add_suggested_values_to_schema(_card_schema(form), user_input),
             **form.shown(),
         )
 
@@ -218,16 +236,22 @@ class CardFlowSteps(ConfigFlow):
         form = FormCheck({"card": entry.title, "portal_url": SHELL_PORTAL_URL})
         if user_input is not None:
             stored = _Card.stored(entry.data)
-            renewed = _Card(
-                client_id=str(user_input[CONF_CLIENT_ID]).strip(),
-                client_secret=str(user_input[CONF_CLIENT_SECRET]).strip(),
-                environment=stored.environment,
-                ema_id=stored.ema_id,
-                server_url=stored.server_url,
-            )
-            if card := await form.attempt(lambda: _async_check_card(self, renewed)):
+
+            async def check() -> _Card:
+                renewed = _Card(
+                    client_id=filled_in(user_input, CONF_CLIENT_ID, "client_id_required"),
+                    client_secret=filled_in(
+                        user_input, CONF_CLIENT_SECRET, "client_secret_required"
+                    ),
+                    environment=stored.environment,
+                    ema_id=stored.ema_id,
+                    server_url=stored.server_url,
+                )
+                return await _async_check_card(self, renewed)
+
+            if card := await form.attempt(check):
                 return self.async_update_reload_and_abort(entry, data=card.entry_data())
-        suggested = {CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID]}
+        suggested = user_input or {CONF_CLIENT_ID: entry.data[CONF_CLIENT_ID]}
         return self.async_show_form(
             step_id="shell_reauth_confirm",
             data_schema=self.add_suggested_values_to_schema(_CREDENTIALS_SCHEMA, suggested),
@@ -248,11 +272,21 @@ class CardFlowSteps(ConfigFlow):
             )
         ):
             await self.async_set_unique_id(card.unique_id, raise_on_progress=False)
+            if stored_number_error(entry.data) is not None:
+                # The stored number was never a card Shell knows: this corrects it. The
+                # device and entities of the wrong number go; the card's own come back.
+                self._abort_if_unique_id_configured()
+                devices = dr.async_get(self.hass)
+                for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
+                    devices.async_remove_device(device.id)
+                return self.async_update_reload_and_abort(
+                    entry, unique_id=card.unique_id, title=card.title, data=card.entry_data()
+                )
             self._abort_if_unique_id_mismatch(
                 reason="wrong_card", description_placeholders={"card": entry.title}
             )
             return self.async_update_reload_and_abort(entry, data=card.entry_data())
-        suggested = _suggestions(user_input)
+        suggested: Mapping[str, Any] | None = user_input
         if suggested is None:
             stored = _Card.stored(entry.data)
             suggested = {
@@ -264,7 +298,7 @@ class CardFlowSteps(ConfigFlow):
                 suggested[SECTION_ADVANCED] = {CONF_SERVER_URL: stored.server_url}
         return self.async_show_form(
             step_id="reconfigure_shell",
-            data_schema=self.add_suggested_values_to_schema(_RECONFIGURE_SCHEMA, suggested),
+            data_schema=self.add_suggested_values_to_schema(_card_schema(form), suggested),
             **form.shown(),
         )
 
@@ -275,6 +309,11 @@ class CardOptionsFlow(OptionsFlowWithReload):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the default EVSE id; the entry reloads when it changed."""
         errors: dict[str, str] = {}
+        placeholders: dict[str, str] = {}
+        if (wrong := stored_number_error(self.config_entry.data)) is not None:
+            # The card cannot work until its number is corrected (Reconfigure): say so here.
+            errors["base"] = "invalid_ema_id_check"
+            placeholders = {"given": wrong.given, "expected": wrong.expected}
         if user_input is not None:
             text = str(user_input.get(CONF_DEFAULT_EVSE_ID) or "").strip()
             if not text:
@@ -290,4 +329,5 @@ class CardOptionsFlow(OptionsFlowWithReload):
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(_OPTIONS_SCHEMA, suggested),
             errors=errors,
+            description_placeholders=placeholders,
         )

@@ -11,6 +11,8 @@ from ..api.shell import ChargeSession, FailureCode, SessionState
 RUNNING_STATES = frozenset(
     {SessionState.STARTED, SessionState.STOP_REQUESTED, SessionState.FAILED_TO_STOP}
 )
+# A session in these states holds (or is about to hold) an EVSE for the card.
+HOLDING_STATES = RUNNING_STATES | {SessionState.START_REQUESTED}
 # The states a stop can be asked from.
 STOPPABLE_STATES = frozenset(
     {SessionState.START_REQUESTED, SessionState.STARTED, SessionState.FAILED_TO_STOP}

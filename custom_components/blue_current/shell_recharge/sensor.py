@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -30,6 +31,7 @@ class ShellCardSensorDescription(SensorEntityDescription):
     """A sensor of a Shell Recharge card; value_fn reads it from the card's data."""
 
     value_fn: Callable[[CardData], SensorValue]
+    attributes_fn: Callable[[CardData], dict[str, Any]] | None = None
 
 
 NO_ERROR = "none"
@@ -64,6 +66,8 @@ SHELL_SENSORS: tuple[ShellCardSensorDescription, ...] = (
         translation_key="active_sessions",
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=lambda card: len(card.active),
+        # With several sessions the other sensors show one; this lists them all.
+        attributes_fn=lambda card: {"session_ids": [s.session_id for s in card.active]},
     ),
     ShellCardSensorDescription(
         key="last_error",
@@ -95,3 +99,9 @@ class ShellCardSensor(ShellCardEntity, SensorEntity):
     def native_value(self) -> SensorValue:
         """The value from the card's data."""
         return self.entity_description.value_fn(self.coordinator.data)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """What the sensor lists besides its state, if anything."""
+        attributes_fn = self.entity_description.attributes_fn
+        return None if attributes_fn is None else attributes_fn(self.coordinator.data)

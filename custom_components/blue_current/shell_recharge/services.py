@@ -81,22 +81,31 @@ def async_register_services(hass: HomeAssistant) -> None:
 
 
 def _card_of(hass: HomeAssistant, device_id: str) -> ShellCoordinator:
-    """The coordinator of the Shell Recharge card behind a device id."""
+    """The coordinator of the Shell Recharge card behind a device id.
+
+    Errors name the device as the user sees it, never by its registry id.
+    """
     device = dr.async_get(hass).async_get(device_id)
-    if device is None or not any(domain == DOMAIN for domain, _ in device.identifiers):
+    name = None if device is None else device.name_by_user or device.name
+    if device is None or name is None:
         raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="shell_invalid_device",
-            translation_placeholders={"device_id": device_id},
+            translation_domain=DOMAIN, translation_key="shell_device_not_found"
         )
+    ours = any(domain == DOMAIN for domain, _ in device.identifiers)
     entry = hass.config_entries.async_get_entry(device.config_entry_id)
-    if entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="shell_not_loaded")
-    if not is_card_entry(entry):
-        # A charge point or a grid of an account.
+    if ours and (
+        entry is None or entry.domain != DOMAIN or entry.state is not ConfigEntryState.LOADED
+    ):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="shell_not_loaded",
+            translation_placeholders={"device": name},
+        )
+    if not ours or entry is None or not is_card_entry(entry):
+        # Another integration's device, or a charge point or grid of an account.
         raise ServiceValidationError(
             translation_domain=DOMAIN,
             translation_key="shell_invalid_device",
-            translation_placeholders={"device_id": device_id},
+            translation_placeholders={"device": name},
         )
     return entry.runtime_data

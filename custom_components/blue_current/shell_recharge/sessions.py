@@ -24,7 +24,7 @@ from ..api.shell import (
 )
 from ..const import DOMAIN, SHELL_POLL_INTERVAL
 from .coordinator import Command, ShellCoordinator
-from .models import CardData, CommandFailure, FailureReason, session_failure
+from .models import HOLDING_STATES, CardData, CommandFailure, FailureReason, session_failure
 
 # A stop that is not answered yet.
 _STILL_STOPPING = frozenset(
@@ -158,6 +158,26 @@ def session_to_stop(data: CardData, session_id: str | None, *, prefer_shown: boo
     )
 
 
+def check_can_start(coordinator: ShellCoordinator, evse_id: str) -> None:
+    """Refuse, before any request, a start at an EVSE where the card already has a session:
+    the API would open another one rather than refuse."""
+    wanted = evse_id.upper()
+    running = next(
+        (
+            s
+            for s in coordinator.data.active
+            if s.state in HOLDING_STATES and (s.evse_id or "").upper() == wanted
+        ),
+        None,
+    )
+    if running is not None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="shell_already_charging_here",
+            translation_placeholders={"evse_id": evse_id, "session_id": running.session_id},
+        )
+
+
 async def async_start_session(
     coordinator: ShellCoordinator, evse_id: str, *, wait: bool
 ) -> tuple[str, ChargeSession | None]:
@@ -165,6 +185,7 @@ async def async_start_session(
 
     Returns the session id and the session as last seen (None before the first poll saw it).
     """
+    check_can_start(coordinator, evse_id)
     try:
         session_id = await coordinator.async_start(evse_id)
     except ShellError as err:

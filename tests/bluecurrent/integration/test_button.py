@@ -15,7 +15,7 @@ from homeassistant.components.select import (
 )
 from homeassistant.const import ATTR_ENTITY_ID, Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
@@ -34,6 +34,7 @@ from tests.waiting import wait_for
 from .conftest import API_TOKEN, EVSE_IDS
 
 EVSE_ID = EVSE_IDS[0]
+NAME = "Driveway"  # the charge point's name in the cloud, and so its device's
 # Button key -> the command it sends.
 COMMANDS = {
     "reset": "SOFT_RESET",
@@ -136,55 +137,134 @@ async def test_start_uses_the_chosen_card(hass: HomeAssistant, bc_cloud: BlueCur
     assert bc_cloud.charge_point(EVSE_IDS[1]).session_card == APP_CARD_UID
 
 
+async def _push(hass: HomeAssistant, cloud: BlueCurrentCloud, activity: str) -> None:
+    """Push the charge point's status and wait until the integration knows the activity."""
+    await cloud.push_status(EVSE_ID)
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+
+    def known() -> bool:
+        status = coordinator.data.charge_points[EVSE_ID].status
+        return status is not None and status.activity == activity
+
+    await wait_for(hass, known, f"activity {activity}")
+
+
+def _assert_readable(err: HomeAssistantError, translation_key: str) -> str:
+    """The error is ours, names the charge point by its name, and reads as words."""
+    assert err.translation_domain == DOMAIN
+    assert err.translation_key == translation_key
+    assert (err.translation_placeholders or {}).get("charge_point") == NAME
+    message = str(err)
+    assert NAME in message
+    # Never the EVSE id, a command key or a raw answer of the cloud.
+    for raw in (EVSE_ID, "REJECTED", "TIMEOUT", "_charge_session", "chargepoint"):
+        assert raw not in message, message
+    assert message != translation_key
+    return message
+
+
 @pytest.mark.usefixtures("setup_account")
 @pytest.mark.parametrize("key", list(COMMANDS))
-@pytest.mark.parametrize(
-    ("outcome", "translation_key"),
-    [(Outcome.REJECTED, "command_rejected"), (Outcome.TIMEOUT, "command_timeout")],
-)
+@pytest.mark.parametrize("outcome", [Outcome.REJECTED, Outcome.TIMEOUT])
 async def test_refused_press_raises(
-    hass: HomeAssistant,
-    bc_cloud: BlueCurrentCloud,
-    key: str,
-    outcome: Outcome,
-    translation_key: str,
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, key: str, outcome: Outcome
 ) -> None:
-    """A rejection or a timeout of the charge point is an error with a translation."""
+    """A rejection or a timeout the state does not explain: what was refused, and why."""
     charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
     if key == "stop_charge_session":
-        charge_point.start_charging()  # else the cloud itself refuses (see below)
+        charge_point.start_charging()  # else there is nothing to stop (see below)
+    await _push(hass, bc_cloud, "charging" if charge_point.charging else "available")
     bc_cloud.set_verdict(COMMANDS[key], outcome)
     before = (charge_point.resets, charge_point.reboots, charge_point.charging)
 
     with pytest.raises(HomeAssistantError) as raised:
         await _press(hass, key)
-    assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == translation_key
-    placeholders = raised.value.translation_placeholders or {}
-    assert placeholders["command"] == key
-    assert placeholders["charge_point"] == EVSE_ID
+    reason = "refused" if outcome is Outcome.REJECTED else "timeout"
+    _assert_readable(raised.value, f"{key}_{reason}")
     assert _sent(bc_cloud, COMMANDS[key])
     assert (charge_point.resets, charge_point.reboots, charge_point.charging) == before
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_stop_without_a_session_sends_nothing(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud
+) -> None:
+    """Nothing runs: the stop button says so and does not ask the cloud."""
+    with pytest.raises(ServiceValidationError) as raised:
+        await _press(hass, "stop_charge_session")
+    message = _assert_readable(raised.value, "no_session_to_stop")
+    assert message == f"{NAME} has no charge session to stop"
+    assert not _sent(bc_cloud, "STOP_SESSION")
+
+
+@pytest.mark.usefixtures("setup_account")
+async def test_start_while_charging_or_blocked_sends_nothing(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud
+) -> None:
+    """Already charging, or blocked: the start button says why, and sends nothing."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
+    charge_point.start_charging()
+    await _push(hass, bc_cloud, "charging")
+    with pytest.raises(ServiceValidationError) as raised:
+        await _press(hass, "start_charge_session")
+    _assert_readable(raised.value, "already_charging")
+
+    charge_point.block()
+    await _push(hass, bc_cloud, "unavailable")
+    with pytest.raises(ServiceValidationError) as raised:
+        await _press(hass, "start_charge_session")
+    _assert_readable(raised.value, "blocked_cannot_start")
+    assert not _sent(bc_cloud, "START_SESSION")
+
+
+@pytest.mark.usefixtures("setup_account")
+@pytest.mark.parametrize("key", list(COMMANDS))
+async def test_offline_charge_point_sends_nothing(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, key: str
+) -> None:
+    """An offline charge point cannot answer: every button says so before sending."""
+    bc_cloud.charge_point(EVSE_ID).go_offline()
+    await _push(hass, bc_cloud, "offline")
+    with pytest.raises(ServiceValidationError) as raised:
+        await _press(hass, key)
+    _assert_readable(raised.value, f"{key}_offline")
+    assert not _sent(bc_cloud, COMMANDS[key])
 
 
 @pytest.mark.usefixtures("setup_account")
 async def test_refusals_of_the_charge_point_itself(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud
 ) -> None:
-    """No session to stop, or a car in error: the reason reaches the user."""
+    """The cloud's own refusals, read from its texts and the state, in words."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    # The session ended but no status said so yet: the cloud answers with its own text.
+    charge_point.plug_in()
+    charge_point.start_charging()
+    await _push(hass, bc_cloud, "charging")
+    charge_point.stop_charging()
     with pytest.raises(HomeAssistantError) as raised:
         await _press(hass, "stop_charge_session")
-    assert raised.value.translation_key == "command_rejected"
-    reason = (raised.value.translation_placeholders or {})["reason"]
-    assert reason == f"no active session for chargepoint: {EVSE_ID}"
+    _assert_readable(raised.value, "no_session_to_stop")
+    assert _sent(bc_cloud, "STOP_SESSION")
+    await _push(hass, bc_cloud, "available")
 
-    charge_point = bc_cloud.charge_point(EVSE_ID)
-    charge_point.plug_in()
+    # A car in error: the charge point rejects the start.
     charge_point.set_vehicle_status("F")
+    await _push(hass, bc_cloud, "error")
     with pytest.raises(HomeAssistantError) as raised:
         await _press(hass, "start_charge_session")
-    assert raised.value.translation_key == "command_rejected"
+    _assert_readable(raised.value, "car_not_ready")
     assert not charge_point.charging
+
+    # No car at all, and the charge point says no.
+    charge_point.unplug()
+    await _push(hass, bc_cloud, "available")
+    bc_cloud.set_verdict("START_SESSION", Outcome.REJECTED)
+    with pytest.raises(HomeAssistantError) as raised:
+        await _press(hass, "start_charge_session")
+    _assert_readable(raised.value, "no_car_connected")
 
 
 @pytest.mark.usefixtures("setup_account")
@@ -203,8 +283,7 @@ async def test_connection_lost_while_waiting(
     await bc_cloud.close_connections()
     with pytest.raises(HomeAssistantError) as raised:
         await asyncio.wait_for(pressing, timeout=2)
-    assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == "not_connected"
+    _assert_readable(raised.value, "reboot_not_connected")
     assert bc_cloud.charge_point(EVSE_ID).reboots == 0
 
 

@@ -63,6 +63,32 @@ async def _start_user_flow(hass: HomeAssistant) -> ConfigFlowResult:
     return result
 
 
+def _suggested(result: ConfigFlowResult, field: str) -> str | None:
+    """The value the form suggests for a top-level field."""
+    schema = result["data_schema"]
+    assert schema is not None
+    for key in schema.schema:
+        if key == field:
+            suggested = (key.description or {}).get("suggested_value")
+            return None if suggested is None else str(suggested)
+    raise AssertionError(f"no field {field}")
+
+
+def _is_required(result: ConfigFlowResult, field: str) -> bool:
+    """Whether the frontend itself insists on the field (and shows its own message)."""
+    schema = result["data_schema"]
+    assert schema is not None
+    return any(key == field and type(key).__name__ == "Required" for key in schema.schema)
+
+
+def _advanced_open(result: ConfigFlowResult) -> bool:
+    schema = result["data_schema"]
+    assert schema is not None
+    advanced = schema.schema[SECTION_ADVANCED]
+    assert isinstance(advanced, section)
+    return advanced.options == {"collapsed": False}
+
+
 def _suggested_server_url(result: ConfigFlowResult) -> str | None:
     """The server URL the form suggests, looked up in its advanced section."""
     schema = result["data_schema"]
@@ -163,11 +189,43 @@ async def test_user_flow_invalid_token_then_valid(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_token"}
     assert _suggested_server_url(result) == url
+    # What the user typed stays, the token too (in its password field), to correct it.
+    assert _suggested(result, CONF_API_TOKEN) == "not-a-token"
+    # The token's error is not in the advanced section: it stays as the user left it.
+    assert not _advanced_open(result)
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _form(API_TOKEN, url)
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+@pytest.mark.parametrize("token", ["", "   ", "\t\n"])
+async def test_user_flow_blank_token_refused_locally(
+    hass: HomeAssistant,
+    bc_simulator: Simulator,
+    bc_cloud: BlueCurrentCloud,
+    caplog: pytest.LogCaptureFixture,
+    token: str,
+) -> None:
+    """A blank token is a field error of ours, sent nowhere, shown without an older error."""
+    url = bc_simulator.bluecurrent_url
+    result = await _start_user_flow(hass)
+    # The frontend does not block an empty field with its own message next to ours.
+    assert not _is_required(result, CONF_API_TOKEN)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form("wrong-token", url)
+    )
+    assert result["errors"] == {"base": "invalid_token"}
+    received = len(bc_cloud.received)
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], _form(token, url))
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_API_TOKEN: "token_required"}
+    assert len(bc_cloud.received) == received
+    assert _suggested_server_url(result) == url
+    assert "wrong-token" not in caplog.text
 
 
 @pytest.mark.parametrize(
@@ -189,8 +247,11 @@ async def test_user_flow_invalid_server_url(
     )
 
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_server_url"}
+    # The error is shown at the section that holds the URL, and the section opens.
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_server_url"}
+    assert _advanced_open(result)
     assert _suggested_server_url(result) == url
+    assert _suggested(result, CONF_API_TOKEN) == API_TOKEN
     # Nothing was sent anywhere.
     assert not bc_cloud.received
 
@@ -332,7 +393,13 @@ async def test_reauth_error_then_success(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reauth_confirm"
     assert result["errors"] == {"base": "invalid_token"}
+    assert _suggested(result, CONF_API_TOKEN) == "still-wrong"
     assert account_entry.data[CONF_API_TOKEN] == API_TOKEN
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_API_TOKEN: "  "}
+    )
+    assert result["errors"] == {CONF_API_TOKEN: "token_required"}
 
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {CONF_API_TOKEN: NEW_TOKEN}
@@ -436,8 +503,10 @@ async def test_reconfigure_error_keeps_form(
 
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "reconfigure"
-    assert result["errors"] == {"base": "invalid_server_url"}
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_server_url"}
+    assert _advanced_open(result)
     assert _suggested_server_url(result) == "http://example.com"
+    assert _suggested(result, CONF_API_TOKEN) == API_TOKEN
     assert account_entry.data[CONF_API_TOKEN] == API_TOKEN
 
 

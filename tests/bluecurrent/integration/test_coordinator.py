@@ -66,8 +66,12 @@ async def test_reconnects_after_a_clean_close(
     await wait_for(hass, lambda: hass.states.get(ACTIVITY).state == "available")
     assert caplog.text.count("is back") == 1
     # A reconnect asks every status again but not the grids or cards it already knows.
-    # (The entities are available once the list arrives; the statuses are asked right after.)
-    await wait_for(hass, lambda: commands(bc_cloud).count("GET_CH_STATUS") >= 2 * len(EVSE_IDS))
+    # (The entities are available again as soon as the connection is; the requests follow.)
+    await wait_for(
+        hass,
+        lambda: commands(bc_cloud).count("GET_CH_STATUS") == 2 * len(EVSE_IDS),
+        "the statuses asked again",
+    )
     assert commands(bc_cloud).count("GET_GRID_STATUS") == len(EVSE_IDS)
     assert commands(bc_cloud).count("GET_CHARGE_CARDS") == 1
     assert commands(bc_cloud).count("GET_CH_STATUS") == 2 * len(EVSE_IDS)

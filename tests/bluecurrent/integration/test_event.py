@@ -182,11 +182,16 @@ async def test_a_refused_command_fires_command_rejected(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
     """The charge point says no: the action fails and the event says which command and why."""
+    bc_cloud.charge_point(EVSE_ID).plug_in()
+    await _push(hass, bc_cloud)
     fired = _record(hass)
     bc_cloud.set_verdict("START_SESSION", Outcome.REJECTED)
     with pytest.raises(HomeAssistantError):
         await _switch(hass, "turn_on")
     await wait_for(hass, lambda: fired != [], "the event")
     assert fired == [
-        ("command_rejected", {"command": "start_charge_session", "reason": "REJECTED"})
+        (
+            "command_rejected",
+            {"command": "start_charge_session", "reason": "start_charge_session_refused"},
+        )
     ]

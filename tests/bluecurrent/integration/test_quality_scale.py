@@ -408,6 +408,9 @@ def _check_exception_translations() -> None:
             if path.name == "sessions.py" and isinstance(key, ast.JoinedStr):
                 _check_shell_failure_messages(messages)
                 continue
+            if path.name == "commands.py" and isinstance(key, ast.Name):
+                _check_command_messages(messages)
+                continue
             assert isinstance(key, ast.Constant), f"{where}: translation_key must be a literal"
             assert key.value in messages, f"{where}: {key.value} not in strings.json exceptions"
             placeholders = keywords.get("translation_placeholders")
@@ -427,6 +430,20 @@ def _check_test_coverage() -> None:
     assert coverage["report"]["fail_under"] >= 95
     assert "custom_components" in coverage["run"]["source"]
     assert "--cov" in (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+
+
+def _check_command_messages(messages: dict[str, str]) -> None:
+    """commands.py raises one of MESSAGE_KEYS, each naming the charge point: check them."""
+    from custom_components.blue_current.bluecurrent.commands import (
+        MESSAGE_KEYS,
+        Command,
+        Why,
+    )
+
+    assert {f"{command}_{why}" for command in Command for why in Why} <= MESSAGE_KEYS
+    for key in MESSAGE_KEYS:
+        assert key in messages, f"{key} not in strings.json exceptions"
+        assert set(PLACEHOLDER.findall(messages[key])) == {"charge_point"}, key
 
 
 def _check_shell_failure_messages(messages: dict[str, str]) -> None:
@@ -490,7 +507,10 @@ def _check_inject_websession() -> None:
 
 
 def _check_strict_typing() -> None:
-    assert "mypy --strict custom_components" in (ROOT / "scripts" / "test").read_text()
+    lint = (ROOT / "scripts" / "lint").read_text(encoding="utf-8")
+    assert "scripts/lint" in (ROOT / "scripts" / "test").read_text(encoding="utf-8")
+    assert "typed=(custom_components " in lint
+    assert "mypy --strict" in lint
     assert _json("manifest.json")["requirements"] == []
     # Like hassfest's runtime_data validator: the typed entry is used wherever an entry is.
     typed = re.compile(r"^[A-Za-z]+ConfigEntry$")
@@ -651,7 +671,7 @@ async def test_action_setup_and_exceptions(hass: HomeAssistant) -> None:
             DOMAIN, "stop_charge_session", {ATTR_DEVICE_ID: "no-such-device"}, blocking=True
         )
     assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == "invalid_device_id"
+    assert raised.value.translation_key == "device_not_found"
 
 
 @backs("test-before-setup")

@@ -124,6 +124,20 @@ async def test_options_are_the_valid_cards(hass: HomeAssistant, bc_cloud: BlueCu
     assert state.state == "no_card"
 
 
+async def _session_ended(hass: HomeAssistant, cloud: BlueCurrentCloud) -> None:
+    """The session ends at the charge point, and the integration hears of it (a start
+    while it still thinks the charge point charges is refused before sending)."""
+    cloud.charge_point(EVSE_ID).stop_charging()
+    await cloud.push_status(EVSE_ID)
+    coordinator = hass.config_entries.async_entries(DOMAIN)[0].runtime_data
+
+    def heard() -> bool:
+        status = coordinator.data.charge_points[EVSE_ID].status
+        return status is not None and status.activity == "available"
+
+    await wait_for(hass, heard, "the end of the session")
+
+
 @pytest.mark.usefixtures("setup_account")
 async def test_chosen_card_starts_the_session(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud
@@ -138,12 +152,12 @@ async def test_chosen_card_starts_the_session(
     await _start(hass)
     assert charge_point.session_card == first.uid
 
-    charge_point.stop_charging()
+    await _session_ended(hass, bc_cloud)
     await _choose(hass, NAMELESS_CARD_ID)
     await _start(hass)
     assert charge_point.session_card == nameless.uid
 
-    charge_point.stop_charging()
+    await _session_ended(hass, bc_cloud)
     await _choose(hass, "no_card")
     assert _select_state(hass).state == "no_card"
     await _start(hass)

@@ -238,8 +238,62 @@ async def test_vehicle_error_and_block(
     charge_point.set_vehicle_status("E")
     charge_point.block()
     await bc_cloud.push_status(evse_id)
-    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "unavailable", "block")
+    # The cloud says "unavailable"; Home Assistant reserves that word for an entity it cannot
+    # reach, so a block is the option "blocked": a state in the history, not a gap.
+    await wait_for(hass, lambda: _state(hass, "activity", evse_id) == "blocked", "block")
     assert _state(hass, "vehicle_status", evse_id) == "no_power"
+    activity = hass.states.get(_entity_id(hass, f"activity_{evse_id}"))
+    assert activity is not None
+    assert "blocked" in activity.attributes["options"]
+    assert STATE_UNAVAILABLE not in activity.attributes["options"]
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_session_cost_is_a_total_with_cents(
+    hass: HomeAssistant, setup_account: MockConfigEntry
+) -> None:
+    """The Energy dashboard takes a cost entity with state class total; cents, in euro."""
+    state = hass.states.get(_entity_id(hass, f"total_cost_{EVSE_IDS[0]}"))
+    assert state is not None
+    assert state.attributes["state_class"] == "total"
+    assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "€"
+    entry = er.async_get(hass).async_get(state.entity_id)
+    assert entry is not None
+    assert entry.options["sensor"]["suggested_display_precision"] == 2
+
+
+async def test_session_cost_restarts_with_each_session(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    clock: ManualClock,
+    setup_account: MockConfigEntry,
+) -> None:
+    """Each session's cost starts again from 0: last_reset is the session's start, so the
+    long-term statistics count a new session as a new cycle, not as a refund."""
+    evse_id = EVSE_IDS[0]
+    entity_id = _entity_id(hass, f"total_cost_{evse_id}")
+
+    def shown() -> tuple[str, datetime | None]:
+        state = hass.states.get(entity_id)
+        assert state is not None
+        last_reset = state.attributes.get("last_reset")
+        return state.state, None if last_reset is None else dt_util.parse_datetime(last_reset)
+
+    charge_point = bc_cloud.charge_point(evse_id)
+    charge_point.plug_in()
+    charge_point.start_charging()
+    charge_point.total_cost = 4.2
+    await bc_cloud.push_status(evse_id)
+    await wait_for(hass, lambda: shown()[0] == "4.2", "the first session's cost")
+    assert shown() == ("4.2", START)
+
+    clock.advance(3600)
+    charge_point.stop_charging()
+    charge_point.start_charging()
+    charge_point.total_cost = 0.3
+    await bc_cloud.push_status(evse_id)
+    await wait_for(hass, lambda: shown()[0] == "0.3", "the second session's cost")
+    assert shown() == ("0.3", START + timedelta(hours=1))
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -517,6 +571,9 @@ def test_each_entity_declares_every_status_field_it_reads() -> None:
         "session_stopped": moment + timedelta(hours=1),
         "offline_since": moment + timedelta(hours=1),
     }
+    # Values some entities tell apart where `other` does not (blocked and available are
+    # both "not charging" to some, but not to the block switch).
+    more: dict[str, tuple[Any, ...]] = {"activity": (Activity.UNAVAILABLE, Activity.OFFLINE)}
     numbers = [f for f in ChargePointStatus.__dataclass_fields__ if f not in base]
     for number, name in enumerate(numbers):
         base[name] = 10.0 + number
@@ -583,7 +640,10 @@ def test_each_entity_declares_every_status_field_it_reads() -> None:
         moved = [
             name
             for name in reads.status_fields
-            if value(reads, {**base, name: other.get(name, 99.0)}) != value(reads, base)
+            if any(
+                value(reads, {**base, name: alternative}) != value(reads, base)
+                for alternative in (other.get(name, 99.0), *more.get(name, ()))
+            )
         ]
         assert moved or not reads.status_fields or key in moved_elsewhere, key
     assert checked > 100

@@ -121,11 +121,13 @@ async def test_unknown_card(
 async def test_device_of_another_integration(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
-    """Devices that are not charge points are refused as invalid_device_id."""
+    """Devices that are not charge points are refused, named as the user sees them."""
     other_entry = MockConfigEntry(domain="other_integration")
     other_entry.add_to_hass(hass)
     other = dr.async_get(hass).async_get_or_create(
-        config_entry_id=other_entry.entry_id, identifiers={("other_integration", EVSE_ID)}
+        config_entry_id=other_entry.entry_id,
+        identifiers={("other_integration", EVSE_ID)},
+        name="Heat pump",
     )
     registry = dr.async_get(hass)
     await wait_for(
@@ -138,13 +140,19 @@ async def test_device_of_another_integration(
     )
     grid = _device_id(hass, setup_account, GRID_ID)
 
-    for device_id in (other.id, "no-such-device", grid):
+    for device_id, message in (
+        (other.id, "Heat pump is not a Blue Current charge point"),
+        (grid, f"{GRID_ID} is not a Blue Current charge point"),
+        (
+            "no-such-device",
+            "The chosen device no longer exists, or is not a Blue Current charge point",
+        ),
+    ):
         for call in (_start, _stop):
             with pytest.raises(ServiceValidationError) as raised:
                 await call(hass, device_id)
             assert raised.value.translation_domain == DOMAIN
-            assert raised.value.translation_key == "invalid_device_id"
-            assert (raised.value.translation_placeholders or {})["device_id"] == device_id
+            assert str(raised.value) == message
     assert not _sent(bc_cloud, "START_SESSION")
     assert not _sent(bc_cloud, "STOP_SESSION")
 
@@ -162,12 +170,14 @@ async def test_entry_not_loaded(
             await call(hass, device_id)
         assert raised.value.translation_domain == DOMAIN
         assert raised.value.translation_key == "config_entry_not_loaded"
+        assert str(raised.value) == "The Blue Current account of Driveway is not loaded"
     assert not _sent(bc_cloud, "START_SESSION")
 
 
 @pytest.mark.parametrize(
     ("outcome", "translation_key"),
-    [(Outcome.REJECTED, "command_rejected"), (Outcome.TIMEOUT, "command_timeout")],
+    # No car is plugged in: that is why a charge point rejects a start.
+    [(Outcome.REJECTED, "no_car_connected"), (Outcome.TIMEOUT, "start_charge_session_timeout")],
 )
 async def test_refused_start(
     hass: HomeAssistant,
@@ -183,22 +193,20 @@ async def test_refused_start(
     assert not isinstance(raised.value, ServiceValidationError)
     assert raised.value.translation_domain == DOMAIN
     assert raised.value.translation_key == translation_key
-    placeholders = raised.value.translation_placeholders or {}
-    assert placeholders["command"] == SERVICE_START_CHARGE_SESSION
-    assert placeholders["charge_point"] == EVSE_ID
+    assert raised.value.translation_placeholders == {"charge_point": "Driveway"}
+    assert EVSE_ID not in str(raised.value)
     assert not bc_cloud.charge_point(EVSE_ID).charging
 
 
 async def test_stop_without_a_session(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
-    """The cloud refuses to stop what is not running; its reason is shown."""
-    with pytest.raises(HomeAssistantError) as raised:
+    """Nothing runs: the action says so in words and asks the cloud nothing."""
+    with pytest.raises(ServiceValidationError) as raised:
         await _stop(hass, _device_id(hass, setup_account))
-    assert raised.value.translation_key == "command_rejected"
-    placeholders = raised.value.translation_placeholders or {}
-    assert placeholders["reason"] == f"no active session for chargepoint: {EVSE_ID}"
-    assert placeholders["command"] == SERVICE_STOP_CHARGE_SESSION
+    assert raised.value.translation_key == "no_session_to_stop"
+    assert str(raised.value) == "Driveway has no charge session to stop"
+    assert not _sent(bc_cloud, "STOP_SESSION")
 
 
 async def test_not_connected(
@@ -212,7 +220,10 @@ async def test_not_connected(
     with pytest.raises(HomeAssistantError) as raised:
         await _start(hass, device_id)
     assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == "not_connected"
+    assert raised.value.translation_key == "start_charge_session_not_connected"
+    assert str(raised.value).startswith(
+        "Driveway: the request to start a charge session was not sent"
+    )
     assert not bc_cloud.charge_point(EVSE_ID).charging
 
 

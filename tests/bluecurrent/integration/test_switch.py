@@ -17,7 +17,7 @@ from homeassistant.const import (
     Platform,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
@@ -175,21 +175,35 @@ async def test_block_follows_the_activity(
     await wait_for(hass, lambda: _state(hass, "block") == STATE_OFF, "unblocked")
 
 
-async def test_block_unavailable_while_charging_or_offline(
+async def test_block_stays_available_while_charging(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
-    """Blocking is only possible while the charge point is idle (or already blocked)."""
+    """While charging the block switch is off, not unavailable; blocking asks to stop first."""
     charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.plug_in()
     charge_point.start_charging()
     await _push_status(hass, bc_cloud, "charging")
-    assert _state(hass, "block") == STATE_UNAVAILABLE
+    assert _state(hass, "block") == STATE_OFF
     # The settings switches do not depend on the activity.
     assert _state(hass, "plug_and_charge") == STATE_OFF
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await _switch(hass, "block", True)
+    assert raised.value.translation_domain == DOMAIN
+    assert raised.value.translation_key == "stop_session_first"
+    assert (raised.value.translation_placeholders or {})["charge_point"] == "Driveway"
+    assert str(raised.value) == (
+        "Driveway is charging: stop the charge session before you block it"
+    )
+    assert not any(f.command == "SET_INOPERATIVE" for f in bc_cloud.received)
+    assert charge_point.charging
+    assert _state(hass, "block") == STATE_OFF
 
     charge_point.stop_charging()
     await _push_status(hass, bc_cloud, "available")
     assert _state(hass, "block") == STATE_OFF
 
+    # Offline, nobody can tell whether it is blocked.
     charge_point.go_offline()
     await _push_status(hass, bc_cloud, "offline")
     assert _state(hass, "block") == STATE_UNAVAILABLE
@@ -237,14 +251,13 @@ async def test_refused_command_raises_and_keeps_the_state(
     with pytest.raises(HomeAssistantError) as raised:
         await _switch(hass, key, True)
     assert raised.value.translation_domain == DOMAIN
-    assert raised.value.translation_key == (
-        "command_rejected" if outcome is Outcome.REJECTED else "command_timeout"
-    )
-    placeholders = raised.value.translation_placeholders or {}
-    assert placeholders["command"] == key
-    assert placeholders["charge_point"] == EVSE_ID
-    if outcome is Outcome.REJECTED:
-        assert placeholders["reason"] == "REJECTED"
+    reason = "refused" if outcome is Outcome.REJECTED else "timeout"
+    assert raised.value.translation_key == f"{key}_{reason}"
+    assert raised.value.translation_placeholders == {"charge_point": "Driveway"}
+    message = str(raised.value)
+    assert "Driveway" in message
+    assert EVSE_ID not in message
+    assert outcome.value not in message
     assert any(f.command == command for f in bc_cloud.received)
     await hass.async_block_till_done()
     assert _state(hass, key) == STATE_OFF
@@ -253,16 +266,18 @@ async def test_refused_command_raises_and_keeps_the_state(
     assert charge_point.blocked is False
 
 
-async def test_offline_charge_point_times_out(
+async def test_offline_charge_point_sends_nothing(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
-    """An offline charge point cannot answer: the cloud reports a timeout."""
+    """An offline charge point cannot answer: the switch says so and sends nothing."""
     charge_point = bc_cloud.charge_point(EVSE_ID)
     charge_point.go_offline()
     await _push_status(hass, bc_cloud, "offline")
-    with pytest.raises(HomeAssistantError) as raised:
+    with pytest.raises(ServiceValidationError) as raised:
         await _switch(hass, "plug_and_charge", True)
-    assert raised.value.translation_key == "command_timeout"
+    assert raised.value.translation_key == "plug_and_charge_offline"
+    assert "Driveway is offline" in str(raised.value)
+    assert not any(f.command == "SET_PLUG_AND_CHARGE" for f in bc_cloud.received)
     assert charge_point.plug_and_charge is False
     assert _state(hass, "plug_and_charge") == STATE_OFF
 
@@ -319,6 +334,6 @@ async def test_charging_refused_raises(
     bc_cloud.set_verdict("START_SESSION", Outcome.REJECTED)
     with pytest.raises(HomeAssistantError) as raised:
         await _switch(hass, "charging", True)
-    assert raised.value.translation_key == "command_rejected"
+    assert raised.value.translation_key == "no_car_connected"
     assert _state(hass, "charging") == STATE_OFF
     assert setup_account.runtime_data.session_cards == {}

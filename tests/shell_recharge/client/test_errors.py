@@ -116,7 +116,7 @@ async def test_404_from_start_is_not_found(client: ShellRechargeClient) -> None:
 
 async def test_unknown_card_is_not_found(client: ShellRechargeClient) -> None:
     with pytest.raises(ShellNotFoundError, match="Invalid charge token"):
-        await client.start("NL-TNM-C99999999-X", EVSE_ID)
+        await client.start("NL-TNM-C99999999-T", EVSE_ID)  # well-formed, unknown
 
 
 async def test_unknown_session_is_not_found(client: ShellRechargeClient) -> None:

@@ -9,6 +9,7 @@ import aiohttp
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType, section
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -93,6 +94,14 @@ def _suggested(result: ConfigFlowResult) -> dict[str, Any]:
         elif (suggested := (key.description or {}).get("suggested_value")) is not None:
             values[str(key)] = suggested
     return values
+
+
+def _advanced_open(result: ConfigFlowResult) -> bool:
+    schema = result["data_schema"]
+    assert schema is not None
+    advanced = schema.schema[SECTION_ADVANCED]
+    assert isinstance(advanced, section)
+    return advanced.options == {"collapsed": False}
 
 
 async def test_card_form_creates_a_loaded_entry(
@@ -193,13 +202,78 @@ async def test_malformed_ema_id_is_refused_before_sending(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_EMA_ID: "invalid_ema_id"}
     assert not shell_cloud.requests
-    # The form comes back with what was entered, except the secret.
+    # The form comes back with what was entered, the secret too (in its password field).
     assert _suggested(result) == {
         CONF_CLIENT_ID: CLIENT_ID,
+        CONF_CLIENT_SECRET: CLIENT_SECRET,
         CONF_ENVIRONMENT: "production",
         CONF_EMA_ID: ema_id,
         SECTION_ADVANCED: {CONF_SERVER_URL: shell_simulator.base_url},
     }
+    assert not _advanced_open(result)
+
+
+async def test_wrong_check_character_says_which_is_expected(
+    hass: HomeAssistant,
+    shell_simulator: Simulator,
+    shell_cloud: ShellCloud,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A typing error in the card number: the field says which check character fits."""
+    result = await _card_form(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form(shell_simulator.base_url, ema_id="NL-TNM-C00122045-X")
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_EMA_ID: "invalid_ema_id_check"}
+    placeholders = result["description_placeholders"] or {}
+    assert (placeholders["given"], placeholders["expected"]) == ("X", "K")
+    assert not shell_cloud.requests
+    assert CLIENT_SECRET not in caplog.text
+
+    # Without the check character the card is accepted, and stored with it.
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form(shell_simulator.base_url, ema_id="NL-TNM-C00122045")
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"][CONF_EMA_ID] == EMA_ID
+    assert result["result"].unique_id == CARD_ID
+
+
+@pytest.mark.parametrize(
+    ("field", "error"),
+    [
+        (CONF_CLIENT_ID, "client_id_required"),
+        (CONF_CLIENT_SECRET, "client_secret_required"),
+        (CONF_EMA_ID, "ema_id_required"),
+    ],
+)
+async def test_blank_fields_are_refused_locally(
+    hass: HomeAssistant,
+    shell_simulator: Simulator,
+    shell_cloud: ShellCloud,
+    field: str,
+    error: str,
+) -> None:
+    """A blank field is our own field error, alone (no stale one), and nothing is sent."""
+    result = await _card_form(hass)
+    schema = result["data_schema"]
+    assert schema is not None
+    required = {str(k) for k in schema.schema if type(k).__name__ == "Required"}
+    assert required == {CONF_ENVIRONMENT}  # the frontend never blocks with its own message
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form("ftp://example.com")
+    )
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_shell_server_url"}
+
+    form = _form(shell_simulator.base_url) | {field: "  "}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], form)
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {field: error}
+    assert not _advanced_open(result)
+    assert not shell_cloud.requests
 
 
 @pytest.mark.parametrize(
@@ -212,7 +286,11 @@ async def test_invalid_server_url(
     result = await hass.config_entries.flow.async_configure(result["flow_id"], _form(url))
 
     assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {"base": "invalid_shell_server_url"}
+    # Shown at the section that holds the URL, which opens; everything typed stays.
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_shell_server_url"}
+    assert _advanced_open(result)
+    assert _suggested(result)[SECTION_ADVANCED] == {CONF_SERVER_URL: url}
+    assert _suggested(result)[CONF_CLIENT_SECRET] == CLIENT_SECRET
     assert not shell_cloud.requests
 
 
@@ -319,6 +397,14 @@ async def test_reauth(
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {"base": "invalid_auth"}
+    assert _suggested(result) == {CONF_CLIENT_ID: CLIENT_ID, CONF_CLIENT_SECRET: "old-secret"}
+
+    requests = len(shell_cloud.requests)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CLIENT_ID: CLIENT_ID, CONF_CLIENT_SECRET: " "}
+    )
+    assert result["errors"] == {CONF_CLIENT_SECRET: "client_secret_required"}
+    assert len(shell_cloud.requests) == requests
 
     tokens_before = shell_cloud.tokens_issued
     result = await hass.config_entries.flow.async_configure(
@@ -373,7 +459,8 @@ async def test_reconfigure(
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], _form("ftp://example.com", secret=None)
     )
-    assert result["errors"] == {"base": "invalid_shell_server_url"}
+    assert result["errors"] == {SECTION_ADVANCED: "invalid_shell_server_url"}
+    assert _advanced_open(result)
     assert _suggested(result)[SECTION_ADVANCED] == {CONF_SERVER_URL: "ftp://example.com"}
 
     # No secret: the stored one is kept; the card may be spelled differently.
@@ -414,6 +501,56 @@ async def test_reconfigure_to_another_card(
     assert result["reason"] == "wrong_card"
     assert result["description_placeholders"] == {"card": TITLE}
     assert dict(setup_shell.data) == before
+
+
+async def test_reconfigure_corrects_a_wrong_check_character(
+    hass: HomeAssistant, shell_simulator: Simulator, shell_cloud: ShellCloud
+) -> None:
+    """A card stored with a wrong check character does not load; its options say so, and
+    Reconfigure with the number as printed makes it the card it should have been."""
+    wrong = "NL-TNM-C00122045-X"
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Shell Recharge {wrong}",
+        unique_id="NLTNMC00122045X",
+        data=card_data(shell_simulator.base_url, wrong),
+    )
+    entry.add_to_hass(hass)
+    # What the card had from before the check: a device and entities under the wrong number.
+    old_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, "NLTNMC00122045X")}
+    )
+    old_sensor = er.async_get(hass).async_get_or_create(
+        "sensor",
+        DOMAIN,
+        "session_status_NLTNMC00122045X",
+        device_id=old_device.id,
+        config_entry=entry,
+    )
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"base": "invalid_ema_id_check"}
+    assert result["description_placeholders"] == {"given": "X", "expected": "K"}
+
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], _form(shell_simulator.base_url, secret=None, ema_id=EMA_ID)
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.unique_id == CARD_ID
+    assert entry.title == TITLE
+    assert entry.data[CONF_EMA_ID] == EMA_ID
+    assert entry.state is ConfigEntryState.LOADED
+    assert dr.async_get(hass).async_get(old_device.id) is None
+    assert er.async_get(hass).async_get(old_sensor.entity_id) is None
+    card = dr.async_get(hass).async_get_device_by_identifier((DOMAIN, CARD_ID), entry.entry_id)
+    assert card is not None
 
 
 # Options.

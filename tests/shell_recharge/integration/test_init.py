@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
+import yaml
 
 from custom_components.blue_current.bluecurrent.coordinator import BlueCurrentCoordinator
 from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL, DOMAIN
@@ -25,6 +26,7 @@ from custom_components.blue_current.shell_recharge.coordinator import ShellCoord
 from simulator.server import Simulator
 from simulator.shell import ShellCloud
 from tests.bluecurrent.integration.conftest import EVSE_IDS
+from tests.paths import INTEGRATION
 from tests.waiting import wait_for
 
 from .conftest import CARD_ID, CLIENT_ID, CLIENT_SECRET, EMA_ID, EVSE_ID, entity_id
@@ -75,6 +77,77 @@ async def test_setup_retries_when_unreachable(
     assert shell_entry.state is ConfigEntryState.SETUP_RETRY
 
 
+def _matches(hass: HomeAssistant, device: dr.DeviceEntry, selector: dict[str, Any]) -> bool:
+    """Whether the frontend's device picker offers `device` for this device selector.
+
+    As the frontend filters: a device matches when it matches one of `filter` (integration
+    of its config entry, manufacturer, model) and, with `entity`, when one of its
+    enabled entities matches one of those (integration, domain).
+    """
+    entry = hass.config_entries.async_get_entry(device.config_entry_id)
+    domains = set() if entry is None else {entry.domain}
+
+    def device_matches(rule: dict[str, str]) -> bool:
+        return (
+            rule.get("integration") in (None, *domains)
+            and rule.get("manufacturer") in (None, device.manufacturer)
+            and rule.get("model") in (None, device.model)
+        )
+
+    entities = [
+        e
+        for e in er.async_entries_for_device(er.async_get(hass), device.id)
+        if e.disabled_by is None
+    ]
+
+    def entity_matches(rule: dict[str, str]) -> bool:
+        return any(
+            rule.get("integration") in (None, e.platform) and rule.get("domain") in (None, e.domain)
+            for e in entities
+        )
+
+    filters = selector.get("filter") or [{}]
+    entity_filters = selector.get("entity")
+    return any(device_matches(rule) for rule in filters) and (
+        entity_filters is None or any(entity_matches(rule) for rule in entity_filters)
+    )
+
+
+async def test_each_action_offers_only_its_devices(
+    hass: HomeAssistant, setup_account: MockConfigEntry, shell_entry: MockConfigEntry
+) -> None:
+    """The device pickers of services.yaml: charge points for the charge point actions,
+    cards for the card actions; never a grid, never the other kind."""
+    shell_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(shell_entry.entry_id)
+    grid_id = f"GRID-{EVSE_IDS[0]}"
+    devices = dr.async_get(hass)
+    await wait_for(
+        hass,
+        lambda: (
+            devices.async_get_device_by_identifier((DOMAIN, grid_id), setup_account.entry_id)
+            is not None
+        ),
+        "the grid device",
+    )
+    services = yaml.safe_load((INTEGRATION / "services.yaml").read_text(encoding="utf-8"))
+    ours = [d for d in devices.devices if any(i[0] == DOMAIN for i in d.identifiers)]
+    by_identifier = {next(i[1] for i in d.identifiers if i[0] == DOMAIN): d.id for d in ours}
+    charge_points = {by_identifier[evse_id] for evse_id in EVSE_IDS}
+    cards = {by_identifier[CARD_ID]}
+    assert by_identifier[grid_id] not in charge_points
+
+    expected = {
+        "start_charge_session": charge_points,
+        "stop_charge_session": charge_points,
+        "start_public_charge_session": cards,
+        "stop_public_charge_session": cards,
+    }
+    for action, offered in expected.items():
+        selector = services[action]["fields"]["device_id"]["selector"]["device"]
+        assert {d.id for d in ours if _matches(hass, d, selector)} == offered, action
+
+
 async def test_account_and_card_side_by_side(
     hass: HomeAssistant, setup_account: MockConfigEntry, shell_entry: MockConfigEntry
 ) -> None:
@@ -115,6 +188,8 @@ async def test_account_and_card_side_by_side(
             DOMAIN, "start_charge_session", {ATTR_DEVICE_ID: card.id}, blocking=True
         )
     assert raised.value.translation_key == "invalid_device_id"
+    # The device is named as the user sees it, never by its registry id.
+    assert str(raised.value) == f"{card.name} is not a Blue Current charge point"
     with pytest.raises(ServiceValidationError) as raised:
         await hass.services.async_call(
             DOMAIN,
@@ -124,6 +199,18 @@ async def test_account_and_card_side_by_side(
             return_response=True,
         )
     assert raised.value.translation_key == "shell_invalid_device"
+    assert str(raised.value) == "Driveway is not a Shell Recharge charge card"
+    devices.async_update_device(charge_point.id, name_by_user="My charger")
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "stop_public_charge_session",
+            {ATTR_DEVICE_ID: charge_point.id},
+            blocking=True,
+            return_response=True,
+        )
+    assert str(raised.value) == "My charger is not a Shell Recharge charge card"
+    assert charge_point.id not in str(raised.value)
 
     # Unloading the card leaves the account running.
     assert await hass.config_entries.async_unload(shell_entry.entry_id)

@@ -157,9 +157,8 @@ async def test_start_evse_in_use(
     shell_cloud: ShellCloud,
     card_device_id: str,
 ) -> None:
-    await call_while_time_passes(
-        hass, frozen, START, {ATTR_DEVICE_ID: card_device_id, "wait": True}
-    )
+    """Someone else charges there: the operator refuses the start, and the user reads why."""
+    shell_cloud.fail_next_start(EVSE_ID, "EvseInUse", "Evse in use")
     with pytest.raises(HomeAssistantError) as raised:
         await call_while_time_passes(
             hass, frozen, START, {ATTR_DEVICE_ID: card_device_id, "wait": True}
@@ -171,9 +170,7 @@ async def test_start_evse_in_use(
         "Shell Recharge did not start charging"  # Home Assistant drops the final full stop
     )
     assert state_of(hass, "last_error") == "evse_in_use"
-    # The first session still charges, and the sensors show it, not the refused one.
-    assert hass.states.get(entity_id("session_status")).state == "started"
-    assert hass.states.get(entity_id("charging", "binary_sensor")).state == "on"
+    assert hass.states.get(entity_id("charging", "binary_sensor")).state == "off"
 
 
 async def test_start_car_not_connected(
@@ -220,7 +217,7 @@ async def test_start_with_a_card_shell_does_not_know(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     device = dr.async_get(hass).async_get_device_by_identifier(
-        (DOMAIN, "NLTNMC09999999Z"), entry.entry_id
+        (DOMAIN, "NLTNMC099999992"), entry.entry_id
     )
     assert device is not None
 
@@ -496,7 +493,8 @@ async def test_stop_while_a_start_is_awaited(
     waiting = asyncio.create_task(
         call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "wait": True})
     )
-    await wait_for(hass, lambda: coordinator.following, "the start")
+    # Followed, and seen by the poll right after the start (else there is nothing to stop).
+    await wait_for(hass, lambda: coordinator.following and coordinator.data.stoppable, "the start")
 
     response = await call_action(hass, STOP, {ATTR_DEVICE_ID: card_device_id})
 
@@ -542,7 +540,8 @@ async def test_unknown_device(hass: HomeAssistant, setup_shell: MockConfigEntry)
     for service in (START, STOP):
         with pytest.raises(ServiceValidationError) as raised:
             await call_action(hass, service, {ATTR_DEVICE_ID: "no-such-device"})
-        assert raised.value.translation_key == "shell_invalid_device"
+        assert raised.value.translation_key == "shell_device_not_found"
+        assert "no-such-device" not in str(raised.value)
 
 
 async def test_device_of_another_integration(
@@ -589,3 +588,117 @@ async def test_unload_releases_a_waiting_start(
     await task
     assert raised.value.translation_key == "shell_start_not_confirmed"
     assert not coordinator.following
+
+
+# A card stored with a wrong check character (added before the check existed).
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        ("NL-TNM-C00122045-X", "K"),  # a typing error in the last one
+        ("NL-TNM-C00122054-K", "J"),  # two digits swapped
+    ],
+)
+async def test_a_stored_card_with_a_wrong_check_character(
+    hass: HomeAssistant,
+    shell_simulator: Simulator,
+    shell_cloud: ShellCloud,
+    stored: str,
+    expected: str,
+) -> None:
+    """The entry does not load and says which character the number calls for; nothing is
+    sent, and the actions name the card as not loaded instead of starting anything."""
+    card_id = stored.replace("-", "")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title=f"Shell Recharge {stored}",
+        unique_id=card_id,
+        data=card_data(shell_simulator.base_url, stored),
+        options={CONF_DEFAULT_EVSE_ID: EVSE_ID},
+    )
+    entry.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={(DOMAIN, card_id)}, name=entry.title
+    )
+    assert not await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert entry.reason == (
+        f"The last character of the card number ({stored[-1]}) does not match the rest of the "
+        f"number: with these characters it would be {expected}. Compare the number with your "
+        "card; one wrong or swapped character anywhere changes the last one"
+    )
+    assert not shell_cloud.requests
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call_action(hass, START, {ATTR_DEVICE_ID: device.id})
+    assert raised.value.translation_key == "shell_not_loaded"
+    assert str(raised.value) == f"The Shell Recharge card {entry.title} is not loaded"
+    assert not shell_cloud.requests
+
+
+# Several sessions of one card.
+
+
+async def test_the_card_shows_all_its_sessions(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    shell_cloud: ShellCloud,
+    card_device_id: str,
+) -> None:
+    """The active sessions sensor counts them and lists their ids; the stop button names
+    the session it stops, and stops that one."""
+    first = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
+    second = await call_action(
+        hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": OTHER_EVSE_ID}
+    )
+    await move_time(hass, frozen, START_DELAY + 5)
+
+    sessions = hass.states.get(entity_id("active_sessions"))
+    assert sessions is not None
+    assert sessions.state == "2"
+    assert sorted(sessions.attributes["session_ids"]) == sorted(
+        [first["session_id"], second["session_id"]]
+    )
+    shown = hass.states.get(entity_id("session_evse_id"))
+    assert shown is not None
+    stop = hass.states.get(entity_id("stop_session", "button"))
+    assert stop is not None
+    shown_id = next(s["session_id"] for s in (first, second) if s["evse_id"] == shown.state)
+    assert stop.attributes["session_id"] == shown_id
+    assert stop.attributes["evse_id"] == shown.state
+
+    await hass.services.async_call(
+        "button", "press", {"entity_id": entity_id("stop_session", "button")}, blocking=True
+    )
+    assert shell_cloud.session(str(shown_id)).state.value == "stop-requested"
+    other_id = next(s["session_id"] for s in (first, second) if s["session_id"] != shown_id)
+    assert shell_cloud.session(str(other_id)).state.value == "started"
+
+
+@pytest.mark.parametrize("wait", [0, START_DELAY + 5])
+async def test_start_where_the_card_already_charges_is_refused(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    shell_cloud: ShellCloud,
+    card_device_id: str,
+    wait: float,
+) -> None:
+    """Requested or started: a second start at the same EVSE is refused before any request."""
+    first = await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
+    await move_time(hass, frozen, wait)
+    starts = paths(shell_cloud).count("start")
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": EVSE_ID.lower()})
+    assert raised.value.translation_key == "shell_already_charging_here"
+    assert raised.value.translation_placeholders == {
+        "evse_id": EVSE_ID,
+        "session_id": first["session_id"],
+    }
+    assert paths(shell_cloud).count("start") == starts
+    # Another EVSE is fine.
+    await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id, "evse_id": OTHER_EVSE_ID})
+    assert paths(shell_cloud).count("start") == starts + 1

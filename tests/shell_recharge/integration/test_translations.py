@@ -73,6 +73,11 @@ async def test_action_descriptions_load(hass: HomeAssistant) -> None:
     assert set(start["fields"]) == {"device_id", "evse_id", "wait"}
     assert set(stop["fields"]) == {"device_id", "session_id", "wait"}
     assert start["fields"]["device_id"]["selector"]["device"]["filter"] == [
-        {"integration": DOMAIN, "manufacturer": "Shell Recharge"}
+        {"integration": DOMAIN, "manufacturer": "Shell Recharge", "model": "Charge card"}
+    ]
+    # The charge point actions' pickers load too, with their entity filter.
+    charge_point = descriptions[DOMAIN]["start_charge_session"]["fields"]["device_id"]
+    assert charge_point["selector"]["device"]["entity"] == [
+        {"integration": DOMAIN, "domain": ["button"]}
     ]
     assert start["response"] == {"optional": True}

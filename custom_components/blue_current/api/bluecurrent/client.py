@@ -19,6 +19,7 @@ from typing import Any
 
 import aiohttp
 from multidict import CIMultiDict
+import orjson
 
 from .errors import (
     BlueCurrentAlreadyConnectedError,
@@ -700,14 +701,25 @@ class BlueCurrentClient:
 
 def _decode(data: str | bytes) -> Frame:
     try:
-        frame = json.loads(data)
+        frame = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        frame = _decode_leniently(data)
+    except TypeError as err:
+        raise BlueCurrentProtocolError("not JSON") from err
+    if not isinstance(frame, dict):
+        raise BlueCurrentProtocolError("not a JSON object")
+    return frame
+
+
+def _decode_leniently(data: str | bytes) -> object:
+    """What orjson refuses but Python reads (NaN, Infinity, huge integers): the parser
+    then drops just those values, and the rest of the frame is kept."""
+    try:
+        return json.loads(data)
     except (TypeError, ValueError) as err:
         raise BlueCurrentProtocolError("not JSON") from err
     except RecursionError as err:
         raise BlueCurrentProtocolError("JSON nested too deeply") from err
-    if not isinstance(frame, dict):
-        raise BlueCurrentProtocolError("not a JSON object")
-    return frame
 
 
 def _verdict(command: str, evse_id: str | None, reply: Frame) -> Frame:

@@ -96,6 +96,8 @@ class FrameParser:
     def number(self, raw: Raw, key: str) -> float | None:
         """A finite number, or None when absent or not numeric; NaN and infinity are not numbers."""
         value = raw.get(key)
+        if type(value) is float and value - value == 0.0:
+            return value  # the common case, finite (inf - inf and nan - nan are nan)
         if value is None or value == "":
             return None
         if isinstance(value, bool) or not isinstance(value, int | float | str):

@@ -20,6 +20,25 @@ class ShellValidationError(ShellError):
     """A parameter was refused: by the client before sending, or by the API with a 400."""
 
 
+class ShellEmaIdCheckError(ShellValidationError):
+    """The EMA-ID's last character is not the check character its other characters give.
+
+    Almost always a typing error somewhere in the number. `expected` is the check character
+    the rest of the number calls for, `given` the one that was typed, and `position` where it
+    stands in the EMA-ID as typed (1-based, white space removed).
+    """
+
+    def __init__(self, *, expected: str, given: str, position: int) -> None:
+        """Keep the expected and the given check character and its position."""
+        super().__init__(
+            f"The EMA-ID's check character is {expected}, not {given}: "
+            "compare the number with the card"
+        )
+        self.expected = expected
+        self.given = given
+        self.position = position
+
+
 class ShellAuthError(ShellError):
     """The client id or secret was refused, or the access token stayed invalid after a refresh."""
 

@@ -13,9 +13,12 @@ from datetime import UTC, datetime
 from enum import StrEnum
 import re
 
-from .errors import ShellResponseError, ShellValidationError
+from .errors import ShellEmaIdCheckError, ShellResponseError, ShellValidationError
 
 EMA_ID_LENGTH = range(14, 20)
+# ISO 15118-1 contract id without separators: country (2), provider (3), instance (9), and
+# then, optionally, the check character.
+EMA_ID_BODY = 14
 EVSE_ID_LENGTH = range(18, 37)
 
 _SESSION_ID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}", re.IGNORECASE)
@@ -156,22 +159,88 @@ def _optional_time(fields: Mapping[str, object], key: str) -> datetime | None:
     return moment
 
 
+# The eMI3 "Check Digit Calculation for Contract-IDs". A character stands for a value
+# v = 0..35 (0-9, then A-Z), split as v = 9q + r. The two bits of q (q = 2 q1 + q2) form a
+# row vector over Z2, the two trits of r (r = 3 r1 + r2) one over Z3. The character at
+# position i (from 1) adds (q1, q2) P2^i and (r1, r2) P3^i to two running sums, and the
+# check character is the one character that brings both sums of all fifteen to zero. The
+# powers of P2 repeat every 3 and those of P3 every 8, so a changed character, two swapped
+# neighbours, or two swapped around a third, never leave both sums at zero.
+_CHARACTERS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+_MATRICES = {2: ((0, 1), (1, 1)), 3: ((0, 1), (1, 2))}  # modulus: P2 over Z2, P3 over Z3
+
+type _Vector = tuple[int, int]
+
+
+def _check_sums(text: str) -> dict[int, _Vector]:
+    """Both weighted sums of `text` (upper-case letters and digits only)."""
+    sums: dict[int, _Vector] = {2: (0, 0), 3: (0, 0)}
+    # Horner's rule from the last character back gives character i the weight P^i.
+    for char in reversed(text):
+        q, r = divmod(_CHARACTERS.index(char), 9)
+        digits: dict[int, _Vector] = {2: divmod(q, 2), 3: divmod(r, 3)}
+        for modulus, ((a, b), (c, d)) in _MATRICES.items():
+            x = sums[modulus][0] + digits[modulus][0]
+            y = sums[modulus][1] + digits[modulus][1]
+            sums[modulus] = ((x * a + y * c) % modulus, (x * b + y * d) % modulus)
+    return sums
+
+
+def _balanced(text: str) -> bool:
+    return all(vector == (0, 0) for vector in _check_sums(text).values())
+
+
+def ema_id_check_character(ema_id: str) -> str:
+    """Return the check character of an EMA-ID, e.g. "K" for NL-TNM-C00122045.
+
+    Reads the 14 letters and digits before the check character (case, hyphens and white
+    space do not matter; a check character already there is ignored). Raises
+    ShellValidationError for text that is not 14 or 15 letters and digits.
+    """
+    compact = "".join(ema_id.split()).upper().replace("-", "")
+    if (
+        len(compact) not in (EMA_ID_BODY, EMA_ID_BODY + 1)
+        or not compact.isascii()
+        or not compact.isalnum()
+    ):
+        raise ShellValidationError("An ISO EMA-ID has 14 letters and digits and a check character")
+    body = compact[:EMA_ID_BODY]
+    return next(char for char in _CHARACTERS if _balanced(body + char))
+
+
 def validate_ema_id(text: str) -> str:
     """Return the EMA-ID as we send it: upper case, white space removed, hyphens kept.
 
-    Hyphens stay because the card prints them and the API's own examples carry them.
+    Hyphens stay because the card prints them and the API's own examples carry them. An
+    ISO 15118-1 EMA-ID (14 letters and digits without its check character, 15 with it) is
+    checked: a wrong check character raises ShellEmaIdCheckError, a missing one is added
+    (after a hyphen when the EMA-ID is written with hyphens), so that one card has one
+    spelling. Other lengths the API accepts pass unchecked.
     """
     ema_id = "".join(text.split()).upper()
     if len(ema_id) not in EMA_ID_LENGTH or not _EMA_ID.fullmatch(ema_id):
         raise ShellValidationError("An EMA-ID has 14 to 19 letters, digits or hyphens")
+    compact = ema_id.replace("-", "")
+    if len(compact) == EMA_ID_BODY:
+        ema_id = ema_id.rstrip("-")
+        separator = "-" if "-" in ema_id else ""
+        return f"{ema_id}{separator}{ema_id_check_character(compact)}"
+    if len(compact) == EMA_ID_BODY + 1 and not _balanced(compact):
+        raise ShellEmaIdCheckError(
+            expected=ema_id_check_character(compact),
+            given=compact[-1],
+            position=len(ema_id),
+        )
     return ema_id
 
 
 def normalize_ema_id(text: str) -> str:
     """Return the compact EMA-ID (upper case, no spaces or hyphens): one value per card.
 
-    "nl-tnm-c00122045-k", "NL TNM C00122045 K" and "NLTNMC00122045K" all give the same result,
-    so it serves as a unique id. Raises ShellValidationError for text that is no EMA-ID.
+    "nl-tnm-c00122045-k", "NL TNM C00122045 K", "NLTNMC00122045K" and "NL-TNM-C00122045"
+    (the check character added) all give the same result, so it serves as a unique id.
+    Raises ShellValidationError for text that is no EMA-ID, ShellEmaIdCheckError (one of
+    them) for a wrong check character.
     """
     return validate_ema_id(text).replace("-", "")
 
