@@ -29,9 +29,8 @@ class ChargePointButtonDescription(ButtonEntityDescription):
     press_fn: Callable[[BlueCurrentCoordinator, str], Coroutine[Any, Any, None]]
 
 
-# Off by default: the charging switch starts and stops sessions, and a reset or reboot is
-# rare. With the smart-charging entities on, this keeps a 500-charge-point account within
-# Home Assistant's 10,000 entities per entry.
+# A reset or reboot is rare: off by default, which keeps a 500-charge-point account within
+# Home Assistant's 10,000 entities per entry now that the smart-charging entities are on.
 BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="reset",
@@ -54,7 +53,6 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="start_charge_session",
         translation_key="start_charge_session",
-        entity_registry_enabled_default=False,
         command=Command.START,
         press_fn=lambda coordinator, evse_id: coordinator.client.start_session(
             evse_id, chosen_card_uid(coordinator, evse_id)
@@ -63,7 +61,6 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
     ChargePointButtonDescription(
         key="stop_charge_session",
         translation_key="stop_charge_session",
-        entity_registry_enabled_default=False,
         command=Command.STOP,
         press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
     ),

@@ -111,12 +111,17 @@ def _current(
 
 
 def _timestamp(
-    key: str, read: Callable[[ChargePointStatus], datetime | None], field: str
+    key: str,
+    read: Callable[[ChargePointStatus], datetime | None],
+    field: str,
+    *,
+    enabled: bool = True,
 ) -> ChargePointSensorDescription:
     return ChargePointSensorDescription(
         key=key,
         translation_key=key,
         device_class=SensorDeviceClass.TIMESTAMP,
+        entity_registry_enabled_default=enabled,
         reads=from_status(read, field),
     )
 
@@ -266,8 +271,10 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
         enabled=False,
     ),
     _timestamp("start_datetime", lambda s: s.session_started, "session_started"),
-    _timestamp("stop_datetime", lambda s: s.session_stopped, "session_stopped"),
-    _timestamp("offline_since", lambda s: s.offline_since, "offline_since"),
+    # Off by default (the last session's sensors and the online sensor tell the same), so a
+    # 500-charge-point account stays within 10,000 entities per entry.
+    _timestamp("stop_datetime", lambda s: s.session_stopped, "session_stopped", enabled=False),
+    _timestamp("offline_since", lambda s: s.offline_since, "offline_since", enabled=False),
     ChargePointSensorDescription(
         key="charging_state",
         translation_key="charging_state",

@@ -65,7 +65,7 @@ async def test_what_a_typical_owner_gets_enabled(
         "sensor.power",
         "sensor.total_cost",
         "sensor.start_datetime",
-        "sensor.stop_datetime",
-        "sensor.offline_since",
+        "button.start_charge_session",
+        "button.stop_charge_session",
     }
     assert len(of_first) == 56  # all of them, the disabled ones included
