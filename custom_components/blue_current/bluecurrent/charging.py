@@ -200,6 +200,10 @@ def finished_session(status: ChargePointStatus) -> SessionSummary | None:
     )
 
 
+# The status fields transitions() compares: a status that changed none of them tells nothing.
+HAPPENING_FIELDS = frozenset({"activity", "vehicle_status", "session_started", "session_stopped"})
+
+
 def _later(new: datetime | None, old: datetime | None) -> bool:
     return new is not None and (old is None or new > old)
 

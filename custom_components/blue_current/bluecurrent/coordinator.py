@@ -45,7 +45,7 @@ from ..const import (
 )
 from ..entry import AccountConfigEntry
 from ..timefmt import local_time
-from .charging import Happening, Occurrence, transitions
+from .charging import HAPPENING_FIELDS, Happening, Occurrence, transitions
 from .listeners import HappeningListeners, KeyListeners, Listeners
 from .state import AccountData, Change
 
@@ -271,8 +271,10 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self.structure_listeners.notify()
         if change.everyone:
             self.async_update_listeners()
-        if before is not None and isinstance(event, StatusEvent) and change:
-            self._tell_happenings(before, event.status)
+        if before is not None and isinstance(event, StatusEvent):
+            changed = change.keys.get(event.status.evse_id, frozenset())
+            if changed is None or not changed.isdisjoint(HAPPENING_FIELDS):
+                self._tell_happenings(before, event.status)
 
     def _live_status(self, event: Event) -> ChargePointStatus | None:
         """The status a new one follows on this connection (None: nothing to compare)."""
