@@ -195,3 +195,44 @@ async def test_a_refused_command_fires_command_rejected(
             {"command": "start_charge_session", "reason": "start_charge_session_refused"},
         )
     ]
+
+
+def test_happenings_read_only_their_declared_fields() -> None:
+    """The coordinator looks for happenings only when one of HAPPENING_FIELDS changed."""
+    from dataclasses import fields as dataclass_fields, replace
+    from datetime import UTC, datetime, timedelta
+
+    from custom_components.blue_current.api.bluecurrent import (
+        Activity,
+        ChargePointStatus,
+        VehicleStatus,
+    )
+    from custom_components.blue_current.bluecurrent.charging import HAPPENING_FIELDS, transitions
+
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+    old = ChargePointStatus(
+        evse_id=EVSE_ID,
+        activity=Activity.AVAILABLE,
+        vehicle_status=VehicleStatus.STANDBY,
+        session_started=moment,
+        session_stopped=moment + timedelta(hours=1),
+        session_energy=1.0,
+    )
+    others = {
+        "activity": Activity.CHARGING,
+        "vehicle_status": VehicleStatus.READY,
+        "session_started": moment + timedelta(hours=2),
+        "session_stopped": moment + timedelta(hours=3),
+        "offline_since": moment,
+    }
+    moved = []
+    for field in dataclass_fields(ChargePointStatus):
+        if field.name == "evse_id":
+            continue
+        new = replace(old, **{field.name: others.get(field.name, 2.0)})
+        if field.name not in HAPPENING_FIELDS:
+            assert transitions(old, new) == [], field.name
+        elif transitions(old, new):
+            moved.append(field.name)
+    # A plug, a new start, a new stop (the activity only ever together with one of them).
+    assert sorted(moved) == ["session_started", "session_stopped", "vehicle_status"]
