@@ -58,9 +58,9 @@ from simulator.server import Simulator
 from simulator.shell import ShellCloud, SimSession, State
 
 REPO = Path(__file__).resolve().parents[2]
-INTEGRATION = REPO / "custom_components" / "blue_current"
-CONFIGURATION = REPO / "config" / "configuration.yaml"
 DOMAIN = "blue_current"
+INTEGRATION = REPO / "custom_components" / DOMAIN
+CONFIGURATION = REPO / "config" / "configuration.yaml"
 
 # The local demo's login. Home Assistant listens on 127.0.0.1 only; never reuse these.
 USER_NAME = "Demo"
@@ -121,6 +121,7 @@ STEPS = (
     "card",  # the Shell Recharge card; both entries loaded
     "options",  # the card's default EVSE
     "areas",  # an area per charge point
+    "dashboards",  # the Charging dashboard and the Energy dashboard's devices
 )
 
 
@@ -381,6 +382,7 @@ class DemoStack:
             "card": self._ensure_card,
             "options": self._ensure_default_evse,
             "areas": self._place_devices,
+            "dashboards": self._set_up_dashboards,
         }
         for name in STEPS:
             if name == until:
@@ -821,6 +823,97 @@ class DemoStack:
                     "area_id": area_ids[name],
                 }
             )
+
+    async def charge_point_entities(self) -> dict[str, dict[str, str]]:
+        """The entity ids of each charge point (by EVSE id), by key."""
+        (registry,) = await self.ws({"type": "config/entity_registry/list"})
+        found: dict[str, dict[str, str]] = {}
+        for evse_id in self.cloud.account(TOKEN).charge_points:
+            found[evse_id] = {
+                e["unique_id"].removesuffix(f"_{evse_id}"): e["entity_id"]
+                for e in registry
+                if e["platform"] == DOMAIN and e["unique_id"].endswith(f"_{evse_id}")
+            }
+        return found
+
+    async def _set_up_dashboards(self) -> None:
+        """A "Charging" dashboard (controls, power and energy per charge point) and the Energy
+        dashboard with each charge point's lifetime energy as a device; unless already there."""
+        (dashboards,) = await self.ws({"type": "lovelace/dashboards/list"})
+        if not any(d["url_path"] == CHARGING_DASHBOARD for d in dashboards):
+            await self.ws(
+                {
+                    "type": "lovelace/dashboards/create",
+                    "url_path": CHARGING_DASHBOARD,
+                    "title": "Charging",
+                    "icon": "mdi:ev-station",
+                    "mode": "storage",
+                    "show_in_sidebar": True,
+                    "require_admin": False,
+                }
+            )
+            views = [charging_view(keys) for keys in (await self.charge_point_entities()).values()]
+            await self.ws(
+                {
+                    "type": "lovelace/config/save",
+                    "url_path": CHARGING_DASHBOARD,
+                    "config": {"title": "Charging", "views": views},
+                }
+            )
+        try:
+            (prefs,) = await self.ws({"type": "energy/get_prefs"})
+        except StackError:
+            prefs = {}  # none saved yet
+        devices = prefs.get("device_consumption", [])
+        energy = [keys["lifetime_energy"] for keys in (await self.charge_point_entities()).values()]
+        if {d["stat_consumption"] for d in devices} != set(energy):
+            await self.ws(
+                {
+                    "type": "energy/save_prefs",
+                    "device_consumption": [{"stat_consumption": e} for e in energy],
+                }
+            )
+
+
+CHARGING_DASHBOARD = "dashboard-charging"
+
+
+def charging_view(keys: Mapping[str, str]) -> dict[str, Any]:
+    """One view per charge point: the controls as tiles, power and energy as graphs."""
+    name = keys["charging"].split(".", 1)[1].removesuffix("_charging").replace("_", " ").title()
+    return {
+        "title": name,
+        "path": name.lower().replace(" ", "-"),
+        "cards": [
+            {"type": "tile", "entity": keys["charging"]},
+            {"type": "tile", "entity": keys["charging_state"]},
+            {
+                "type": "tile",
+                "entity": keys["charging_current_limit"],
+                "features": [{"type": "numeric-input", "style": "slider"}],
+            },
+            {
+                "type": "tile",
+                "entity": keys["smart_charging_profile"],
+                "features": [{"type": "select-options"}],
+            },
+            {"type": "tile", "entity": keys["vehicle_connected"]},
+            {
+                "type": "history-graph",
+                "title": "Power",
+                "hours_to_show": 6,
+                "entities": [keys["power"]],
+            },
+            {
+                "type": "statistics-graph",
+                "title": "Energy",
+                "chart_type": "bar",
+                "period": "hour",
+                "stat_types": ["change"],
+                "entities": [keys["lifetime_energy"]],
+            },
+        ],
+    }
 
 
 def _say(text: str) -> None:

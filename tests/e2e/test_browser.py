@@ -15,6 +15,7 @@ from playwright.async_api import expect
 from simulator.bluecurrent.model import ChargePoint
 
 from .conftest import E2E
+from .stack import CHARGING_DASHBOARD
 from .ui import (
     SCREENSHOTS,
     device_page,
@@ -60,14 +61,14 @@ def test_device_page_shows_the_simulator_values(e2e: E2E) -> None:
             page.get_by_text(f"{charge_point.model_type} ({charge_point.chargepoint_type})")
         ).to_be_visible()
         assert await shown(page, "Activity") == state_name("activity", charge_point.activity)
-        assert await shown(page, "Vehicle status") == state_name(
-            "vehicle_status", VEHICLE_STATUS[charge_point.vehicle_status]
-        )
+        assert VEHICLE_STATUS[charge_point.vehicle_status] == "ready"
+        assert await shown(page, "Vehicle connected", "simple") == "Plugged in"
         numbers = {
             "Energy usage": (charge_point.actual_kwh, "kWh"),
+            # The first session seen counts in full.
+            "Lifetime energy": (charge_point.actual_kwh, "kWh"),
             "Total cost": (charge_point.total_cost, "€"),
-            "Max usage": (charge_point.max_usage, "A"),
-            # The tariff prices are diagnostic and disabled by default: not on the page.
+            # Max usage, vehicle status and the tariff prices are disabled by default.
             "Average current": (
                 sum(loaded := [c for c in charge_point.currents if c]) / max(len(loaded), 1),
                 "A",
@@ -92,18 +93,19 @@ def test_number_check_fails_on_a_wrong_value() -> None:
 
 
 def test_start_charge_session_from_the_page(e2e: E2E) -> None:
-    """Press "Start charge session": the simulator starts, the page shows Charging."""
+    """Switch "Charging" on: the simulator starts, the page shows Charging."""
     charge_point = e2e.stack.charge_point(1)
     assert not charge_point.charging  # a car waits at the second one
 
     async def press() -> None:
         page = await device_page(e2e, "sensor.garage_activity")
         await until_shown(page, "Activity", state_name("activity", "available"))
-        await (
-            row(page, "button", "Start charge session").get_by_role("button", name="Press").click()
-        )
+        charging = row(page, "toggle", "Charging")
+        await expect(charging.get_by_role("switch")).not_to_be_checked()
+        await charging.locator("ha-entity-toggle").click()
         await until(lambda: charge_point.charging, "the session start")
         await until_shown(page, "Activity", state_name("activity", "charging"))
+        await expect(charging.get_by_role("switch")).to_be_checked()
 
     e2e.run(press())
 
@@ -148,3 +150,56 @@ def test_screenshots_of_device_page_and_dashboard(e2e: E2E, tmp_path_factory: An
         return {"device-page.png": device, "dashboard.png": dashboard}
 
     save_screenshots(e2e.run(shoot()), target)
+
+
+def test_current_limit_slider_reaches_the_car(e2e: E2E) -> None:
+    """Move the charging current limit down with the keyboard: the car's current follows."""
+    charge_point = e2e.stack.charge_point(0)
+    assert charge_point.charging
+
+    async def slide() -> None:
+        page = await device_page(e2e, "sensor.driveway_activity")
+        slider = row(page, "number", "Charging current limit").get_by_role("slider")
+        await expect(slider).to_have_count(1)
+        for _ in range(4):
+            await slider.press("ArrowLeft")
+        # Coalesced: one write about 3 s after the first change, with the last value.
+        await until(lambda: charge_point.currents[0] == charge_point.max_usage - 4, "the cap")
+        await until(
+            lambda: (
+                [
+                    f.command for f in e2e.stack.cloud.received if "OVERRIDE_CURRENT" in f.command
+                ].count("POST_SET_OVERRIDE_CURRENT")
+                == 1
+            ),
+            "one schedule",
+        )
+
+    e2e.run(slide())
+
+
+def test_charging_and_energy_dashboards(e2e: E2E, tmp_path_factory: Any) -> None:
+    """The demo's "Charging" dashboard shows each charge point's controls; the Energy
+    dashboard counts each charge point's lifetime energy as a device."""
+    target = SCREENSHOTS or tmp_path_factory.mktemp("screenshots")
+
+    async def look() -> dict[str, bytes]:
+        (prefs,) = await e2e.stack.ws({"type": "energy/get_prefs"})
+        assert {d["stat_consumption"] for d in prefs["device_consumption"]} == {
+            "sensor.driveway_lifetime_energy",
+            "sensor.garage_lifetime_energy",
+        }
+        page = e2e.page
+        await page.goto(f"{e2e.stack.url}/{CHARGING_DASHBOARD}/driveway")
+        tiles = page.locator("hui-tile-card")
+        await expect(tiles).to_have_count(5)
+        await expect(page.locator("hui-history-graph-card")).to_have_count(1)
+        await page.wait_for_timeout(1000)  # cards settle (icons, fonts)
+        charging = await page.screenshot()
+        await page.goto(f"{e2e.stack.url}/energy")
+        await page.locator("hui-energy-devices-graph-card").first.wait_for()
+        await page.wait_for_timeout(1000)
+        energy = await page.screenshot()
+        return {"charging-dashboard.png": charging, "energy-dashboard.png": energy}
+
+    save_screenshots(e2e.run(look()), target)

@@ -10,10 +10,20 @@ from ..api.bluecurrent import DEFAULT_URL, BlueCurrentClient
 from ..const import CONF_API_TOKEN, CONF_SERVER_URL
 from ..entry import AccountConfigEntry
 from .coordinator import BlueCurrentCoordinator
+from .limit import CurrentLimits
 from .migration import async_listen_for_core_grid
 
-# The platforms of an account, as before cards arrived.
-PLATFORMS = [Platform.BUTTON, Platform.SELECT, Platform.SENSOR, Platform.SWITCH]
+# The platforms of an account.
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.EVENT,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TIME,
+]
 
 
 async def async_setup_account(hass: HomeAssistant, entry: AccountConfigEntry) -> None:
@@ -25,5 +35,8 @@ async def async_setup_account(hass: HomeAssistant, entry: AccountConfigEntry) ->
     )
     coordinator = BlueCurrentCoordinator(hass, entry, client)
     entry.runtime_data = coordinator
+    coordinator.limits = CurrentLimits(hass, coordinator)
+    await coordinator.limits.async_load()
+    entry.async_on_unload(coordinator.limits.async_shutdown)
     entry.async_on_unload(async_listen_for_core_grid(hass, entry))
     await coordinator.async_start()

@@ -40,6 +40,11 @@ class Command(StrEnum):
     UNBLOCK = "unblock"
     PLUG_AND_CHARGE = "plug_and_charge"
     LINKED_CHARGE_CARDS_ONLY = "linked_charge_cards_only"
+    SMART_CHARGING_PROFILE = "smart_charging_profile"
+    DELAYED_CHARGING_SCHEDULE = "delayed_charging_schedule"
+    PRICE_BASED_CHARGING = "price_based_charging"
+    BOOST = "boost"
+    CURRENT_OVERRIDE = "current_override"
 
 
 class Why(StrEnum):
@@ -130,17 +135,18 @@ def _explain_rejection(command: Command, text: str, status: ChargePointStatus | 
     return f"{command}_{Why.REFUSED}"
 
 
-async def async_run_command(
+async def async_run_command[T](
     hass: HomeAssistant,
     coordinator: BlueCurrentCoordinator,
     evse_id: str,
     command: Command,
-    send: Callable[[], Awaitable[None]],
-) -> None:
+    send: Callable[[], Awaitable[T]],
+) -> T:
     """Send a command unless the state refuses it; raise a readable error when it fails.
 
     `send` is called only when the command has a chance: a refusal before sending is a
-    ServiceValidationError, a failure after sending a HomeAssistantError.
+    ServiceValidationError, a failure after sending a HomeAssistantError. A refusal or a
+    timeout after sending is also told to the charge point's session event entity.
     """
     known = coordinator.data.charge_points.get(evse_id)
     placeholders = {"charge_point": charge_point_name(hass, coordinator, evse_id)}
@@ -152,9 +158,10 @@ async def async_run_command(
             translation_placeholders=placeholders,
         )
     try:
-        await send()
+        return await send()
     except BlueCurrentCommandTimeoutError as err:
         key = f"{command}_{Why.TIMEOUT}"
+        coordinator.report_rejection(evse_id, command, key)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
         ) from err
@@ -169,6 +176,33 @@ async def async_run_command(
         text = err.reason if isinstance(err, BlueCurrentCommandRejectedError) else str(err)
         now = coordinator.data.charge_points.get(evse_id)
         key = _explain_rejection(command, text, None if now is None else now.status)
+        coordinator.report_rejection(evse_id, command, key)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
         ) from err
+
+
+async def async_start_session(
+    hass: HomeAssistant, coordinator: BlueCurrentCoordinator, evse_id: str, card_uid: str
+) -> None:
+    """Start a session with a card; the card goes with the session's events.
+
+    The card is noted before the command goes out: the status that shows the new session
+    may arrive before the verdict does.
+    """
+    previous = coordinator.session_cards.get(evse_id)
+    coordinator.session_cards[evse_id] = card_uid
+    try:
+        await async_run_command(
+            hass,
+            coordinator,
+            evse_id,
+            Command.START,
+            lambda: coordinator.client.start_session(evse_id, card_uid),
+        )
+    except HomeAssistantError:
+        if previous is None:
+            coordinator.session_cards.pop(evse_id, None)
+        else:
+            coordinator.session_cards[evse_id] = previous
+        raise

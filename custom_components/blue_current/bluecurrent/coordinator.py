@@ -11,6 +11,7 @@ from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta
 import random
 import time
+from typing import TYPE_CHECKING
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
@@ -30,6 +31,7 @@ from ..api.bluecurrent import (
     BlueCurrentError,
     BlueCurrentRateLimitError,
     ChargePointsEvent,
+    ChargePointStatus,
     Event,
     StatusEvent,
 )
@@ -43,8 +45,12 @@ from ..const import (
 )
 from ..entry import AccountConfigEntry
 from ..timefmt import local_time
-from .listeners import KeyListeners, Listeners
+from .charging import HAPPENING_FIELDS, Happening, Occurrence, transitions
+from .listeners import HappeningListeners, KeyListeners, Listeners
 from .state import AccountData, Change
+
+if TYPE_CHECKING:
+    from .limit import CurrentLimits
 
 WATCHDOG_INTERVAL = timedelta(seconds=60)
 # The cloud does not push a changed list of charge points or cards: ask now and then.
@@ -80,6 +86,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     """
 
     config_entry: AccountConfigEntry
+    limits: CurrentLimits  # the current-limit writers, set up with the account
 
     def __init__(
         self, hass: HomeAssistant, entry: AccountConfigEntry, client: BlueCurrentClient
@@ -93,6 +100,12 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         # Entities listen per charge point or grid; platforms listen for new ones.
         self.key_listeners = KeyListeners()
         self.structure_listeners = Listeners()
+        # Sessions starting and stopping, cars plugging in, commands refused: live only.
+        self.happening_listeners = HappeningListeners()
+        # The card Home Assistant started a charge point's running session with.
+        self.session_cards: dict[str, str] = {}
+        # Charge points whose status arrived on the current connection (compared live).
+        self._live: set[str] = set()
         self._last_status_at: dict[str, float] = {}
         self._awaiting_status: set[str] = set()
         self._grid_asked: set[str] = set()
@@ -192,6 +205,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     async def _on_open(self) -> None:
         self._fresh_connection = True
         self._broken = None
+        self._live.clear()
         await self.client.request_charge_points()
         if not self.data.cards:
             await self.client.request_charge_cards()
@@ -230,6 +244,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if not self.connected:
             return
         self.last_update_success = False
+        self._live.clear()
         LOGGER.info("Connection to Blue Current (%s) lost: %s", self.label, reason)
         self.async_update_listeners()
 
@@ -248,6 +263,24 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     # Events from the cloud.
 
     @callback
+    def handle_local(self, event: Event) -> None:
+        """Apply what a command's answer told (e.g. a stored schedule) as if it was pushed."""
+        self._handle_event(event)
+
+    @callback
+    def report(self, evse_id: str, happening: Happening) -> None:
+        """Tell the charge point's listeners that something happened."""
+        self.happening_listeners.notify(evse_id, happening)
+
+    @callback
+    def report_rejection(self, evse_id: str, command: str, reason: str) -> None:
+        """A command for the charge point was refused or timed out."""
+        self.report(
+            evse_id,
+            Happening(Occurrence.COMMAND_REJECTED, {"command": str(command), "reason": reason}),
+        )
+
+    @callback
     def _handle_event(self, event: Event) -> None:
         if self._broken is not None:
             return  # the connection is being ended; the next one starts from scratch
@@ -258,6 +291,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self._end_connection(f"an update could not be taken ({type(err).__name__})")
 
     def _apply(self, event: Event) -> None:
+        before = self._live_status(event)
         change = self.data.apply(event)
         if isinstance(event, StatusEvent):
             self._on_status(event.status.evse_id)
@@ -272,6 +306,29 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self.structure_listeners.notify()
         if change.everyone:
             self.async_update_listeners()
+        if before is not None and isinstance(event, StatusEvent):
+            changed = change.keys.get(event.status.evse_id, frozenset())
+            if changed is None or not changed.isdisjoint(HAPPENING_FIELDS):
+                self._tell_happenings(before, event.status)
+
+    def _live_status(self, event: Event) -> ChargePointStatus | None:
+        """The status a new one follows on this connection (None: nothing to compare)."""
+        if not isinstance(event, StatusEvent) or event.status.evse_id not in self._live:
+            return None
+        cp = self.data.charge_points.get(event.status.evse_id)
+        return None if cp is None else cp.status
+
+    def _tell_happenings(self, before: ChargePointStatus, after: ChargePointStatus) -> None:
+        evse_id = after.evse_id
+        card_uid = self.session_cards.get(evse_id)
+        card = None
+        if card_uid is not None:
+            known = next((c for c in self.data.cards if c.uid == card_uid), None)
+            card = card_uid if known is None else known.card_id
+        for happening in transitions(before, after, card=card):
+            if happening.kind is Occurrence.SESSION_STOPPED:
+                self.session_cards.pop(evse_id, None)
+            self.report(evse_id, happening)
 
     def _end_connection(self, reason: str) -> None:
         """Close the connection; _run_connection reports `reason` and reconnects."""
@@ -283,6 +340,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def _on_status(self, evse_id: str) -> None:
         if evse_id not in self.data.charge_points:
             return
+        self._live.add(evse_id)
         self._last_status_at[evse_id] = time.monotonic()
         if self._awaiting_status:
             self._awaiting_status.discard(evse_id)
@@ -294,7 +352,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._mark_connected()
         listed = list(self.data.charge_points)
         # After a (re)connect every status may be stale; on a refresh only new ones are missing.
-        to_ask = listed if self._fresh_connection else [e for e in listed if e in change.added]
+        fresh = self._fresh_connection
+        to_ask = listed if fresh else [e for e in listed if e in change.added]
         self._fresh_connection = False
         self._awaiting_status.update(to_ask)
         if not self._awaiting_status:
@@ -302,6 +361,13 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if to_ask:
             self.config_entry.async_create_background_task(
                 self.hass, self._ask_details(to_ask), f"{DOMAIN} details"
+            )
+        if fresh and self.data.overrides is None:
+            # Which override schedules exist (the current limit is one): once, after the
+            # statuses were asked for; the hourly refresh keeps the list fresh, so a reconnect
+            # costs no extra request.
+            self.config_entry.async_create_background_task(
+                self.hass, self._list_overrides(), f"{DOMAIN} overrides"
             )
 
     async def _ask_details(self, evse_ids: list[str]) -> None:
@@ -312,6 +378,13 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             await self._ask_grids_now(evse_ids)
         except BlueCurrentError as err:
             LOGGER.debug("Could not ask for details: %s", err)
+
+    async def _list_overrides(self) -> None:
+        """Ask for the override-current schedules (the answer arrives as an event too)."""
+        try:
+            await self.client.list_override_currents()
+        except BlueCurrentError as err:
+            LOGGER.debug("Could not list the override schedules: %s", err)
 
     def _ask_grids(self, evse_ids: AbstractSet[str]) -> None:
         self.config_entry.async_create_background_task(
@@ -360,7 +433,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                     LOGGER.debug("Watchdog could not ask %s: %s", evse_id, err)
 
     async def _async_refresh_account(self, _now: datetime) -> None:
-        """Pick up charge points and cards added to or removed from the account."""
+        """Pick up charge points, cards and override schedules added or removed elsewhere."""
         if not self.connected:
             return
         try:
@@ -368,6 +441,8 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             await self.client.request_charge_cards()
         except BlueCurrentError as err:
             LOGGER.debug("Could not refresh the account: %s", err)
+            return
+        await self._list_overrides()
 
     async def _async_update_data(self) -> AccountData:
         # Pushed, never polled; a refresh returns what we have.

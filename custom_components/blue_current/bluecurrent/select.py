@@ -1,10 +1,15 @@
-"""The charge card a charge point's "Start charge session" button uses.
+"""Selects of a charge point: the charge card to start with, the smart-charging profile.
 
-The choice lives in the select entity (and is restored with it after a restart); the start
-button reads it from the select's state, so what the user sees is what starts the session.
+The card choice lives in the select entity (and is restored with it after a restart); the
+start button and the charging switch read it from the select's state, so what the user sees
+is what starts the session.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Coroutine
+from functools import partial
+from typing import Any
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory, Platform
@@ -13,9 +18,10 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
-from ..api.bluecurrent import APP_CARD_UID, ChargeCard
+from ..api.bluecurrent import APP_CARD_UID, ChargeCard, ChargePointSettings
 from ..const import DOMAIN
 from ..entry import AccountConfigEntry
+from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
 from .entity import ChargePointEntity, async_add_as_they_appear
 
@@ -55,7 +61,10 @@ async def async_setup_entry(
     async_add_as_they_appear(
         entry,
         async_add_entities,
-        per_charge_point=lambda evse_id: [ChargeCardSelect(coordinator, evse_id, CHARGE_CARD)],
+        per_charge_point=lambda evse_id: [
+            ChargeCardSelect(coordinator, evse_id, CHARGE_CARD),
+            SmartChargingProfileSelect(coordinator, evse_id, SMART_CHARGING_PROFILE),
+        ],
     )
 
 
@@ -98,3 +107,72 @@ class ChargeCardSelect(ChargePointEntity, SelectEntity, RestoreEntity):
             None,
         )
         self.async_write_ha_state()
+
+
+# Smart charging: which profile holds a session back until it may charge.
+
+PROFILE_OFF = "off"
+PROFILE_DELAYED = "delayed_charging"
+PROFILE_PRICE_BASED = "price_based_charging"
+
+SMART_CHARGING_PROFILE = SelectEntityDescription(
+    key="smart_charging_profile",
+    translation_key="smart_charging_profile",
+    options=[PROFILE_OFF, PROFILE_DELAYED, PROFILE_PRICE_BASED],
+)
+
+
+def current_profile(settings: ChargePointSettings) -> str | None:
+    """The profile that is on, off for none; None when the cloud did not say."""
+    delayed, price = settings.delayed_charging, settings.price_based_charging
+    if delayed is None or price is None:
+        return None
+    if delayed.value:
+        return PROFILE_DELAYED
+    return PROFILE_PRICE_BASED if price.value else PROFILE_OFF
+
+
+class SmartChargingProfileSelect(ChargePointEntity, SelectEntity):
+    """Off, delayed charging or price-based charging, as the cloud reads it back.
+
+    The profiles are exclusive: switching one on switches the other off first.
+    """
+
+    @property
+    def current_option(self) -> str | None:
+        """The profile that is on."""
+        cp = self.charge_point
+        return None if cp is None else current_profile(cp.settings)
+
+    @property
+    def available(self) -> bool:
+        """Only with permission to change both profiles."""
+        cp = self.charge_point
+        if not super().available or cp is None or self.current_option is None:
+            return False
+        delayed, price = cp.settings.delayed_charging, cp.settings.price_based_charging
+        return delayed is not None and delayed.writable and price is not None and price.writable
+
+    async def async_select_option(self, option: str) -> None:
+        """Switch the profile that is on off, then the chosen one on."""
+        current = self.current_option
+        if option == current:
+            return
+        client = self.coordinator.client
+        switches: dict[str, Callable[[str, bool], Coroutine[Any, Any, None]]] = {
+            PROFILE_DELAYED: client.set_delayed_charging,
+            PROFILE_PRICE_BASED: client.set_price_based_charging,
+        }
+        steps: list[tuple[str, bool]] = []
+        if current in switches:
+            steps.append((current, False))
+        if option in switches:
+            steps.append((option, True))
+        for profile, on in steps:
+            await async_run_command(
+                self.hass,
+                self.coordinator,
+                self.evse_id,
+                Command.SMART_CHARGING_PROFILE,
+                partial(switches[profile], self.evse_id, on),
+            )

@@ -12,7 +12,7 @@ import probatio
 from ..api.bluecurrent import APP_CARD_UID
 from ..const import DOMAIN
 from ..entry import is_account_entry
-from .commands import Command, async_run_command
+from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 
 ATTR_CHARGING_CARD_ID = "charging_card_id"  # core's name, so existing automations keep working
@@ -33,19 +33,13 @@ def async_register_services(hass: HomeAssistant) -> None:
     """Register the charge-point actions."""
 
     async def start_charge_session(call: ServiceCall) -> None:
-        coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         card = call.data.get(ATTR_CHARGING_CARD_ID)
         uid = APP_CARD_UID if card in (None, "", APP_CARD_UID) else _card_uid(coordinator, card)
-        await async_run_command(
-            hass,
-            coordinator,
-            evse_id,
-            Command.START,
-            lambda: coordinator.client.start_session(evse_id, uid),
-        )
+        await async_start_session(hass, coordinator, evse_id, uid)
 
     async def stop_charge_session(call: ServiceCall) -> None:
-        coordinator, evse_id = _charge_point_of(hass, call.data[ATTR_DEVICE_ID])
+        coordinator, evse_id = charge_point_of(hass, call.data[ATTR_DEVICE_ID])
         await async_run_command(
             hass,
             coordinator,
@@ -62,7 +56,7 @@ def async_register_services(hass: HomeAssistant) -> None:
     )
 
 
-def _charge_point_of(hass: HomeAssistant, device_id: str) -> tuple[BlueCurrentCoordinator, str]:
+def charge_point_of(hass: HomeAssistant, device_id: str) -> tuple[BlueCurrentCoordinator, str]:
     """The coordinator and EVSE id behind a device id, or a translated validation error.
 
     Errors name the device as the user sees it, never by its registry id.

@@ -22,6 +22,8 @@ from ..api.bluecurrent import (
     GridCurrentEvent,
     GridStatus,
     GridStatusEvent,
+    OverrideSchedule,
+    OverrideSchedulesEvent,
     SettingsEvent,
     StatusEvent,
 )
@@ -80,6 +82,8 @@ class AccountData:
     grids: dict[str, GridStatus] = field(default_factory=dict)
     grid_of_charge_point: dict[str, str] = field(default_factory=dict)
     cards: tuple[ChargeCard, ...] = ()
+    # The account's override-current schedules; None until the cloud listed them.
+    overrides: tuple[OverrideSchedule, ...] | None = None
 
     def apply(self, event: Event) -> Change:
         """Apply one event from the cloud; return what changed."""
@@ -99,8 +103,8 @@ class AccountData:
                     return NOTHING
                 self.cards = cards
                 return Change(everyone=True)
-            case _:
-                return NOTHING
+            case OverrideSchedulesEvent(schedules=schedules):
+                return self._apply_overrides(schedules)
 
     def _apply_status(self, new: ChargePointStatus) -> Change:
         current = self.charge_points.get(new.evse_id)
@@ -182,6 +186,22 @@ class AccountData:
             removed=frozenset(previous.keys() - updated.keys()),
             everyone=True,
         )
+
+    def _apply_overrides(self, schedules: tuple[OverrideSchedule, ...]) -> Change:
+        old = self.overrides
+        if old == schedules:
+            return NOTHING
+        self.overrides = schedules
+        if old is None:
+            touched = set(self.charge_points)  # the first list: everyone learns it
+        else:
+            # The charge points whose set of schedules changed.
+            touched = {
+                evse_id
+                for schedule in set(old) ^ set(schedules)
+                for evse_id in schedule.charge_points
+            }
+        return Change(keys={e: EVERYTHING for e in sorted(touched) if e in self.charge_points})
 
 
 def merge_settings(old: ChargePointSettings, new: ChargePointSettings) -> ChargePointSettings:

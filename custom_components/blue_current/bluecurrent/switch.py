@@ -1,4 +1,4 @@
-"""Switches of a charge point: plug-and-charge, linked charge cards only, block."""
+"""Switches of a charge point: charging, plug-and-charge, linked charge cards only, block."""
 
 from __future__ import annotations
 
@@ -13,9 +13,17 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import Activity, BlueCurrentClient, Setting
 from ..entry import AccountConfigEntry
-from .commands import Command, async_run_command
+from .charging import session_running
+from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, Reads, async_add_as_they_appear, from_charge_point
+from .entity import (
+    ChargePointEntity,
+    Reads,
+    async_add_as_they_appear,
+    from_charge_point,
+    from_status,
+)
+from .select import chosen_card_uid
 from .state import ChargePointData
 
 
@@ -76,6 +84,10 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
 )
 
 
+CHARGING = SwitchEntityDescription(key="charging", translation_key="charging")
+CHARGING_READS = from_status(session_running, "activity")
+
+
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: AccountConfigEntry,
@@ -86,9 +98,10 @@ async def async_setup_entry(
     async_add_as_they_appear(
         entry,
         async_add_entities,
-        per_charge_point=lambda evse_id: (
-            ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES
-        ),
+        per_charge_point=lambda evse_id: [
+            ChargingSwitch(coordinator, evse_id, CHARGING),
+            *(ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES),
+        ],
     )
 
 
@@ -139,4 +152,47 @@ class ChargePointSwitch(ChargePointEntity, SwitchEntity):
             self.evse_id,
             description.commands[on],
             lambda: description.set_fn(self.coordinator.client, self.evse_id, on),
+        )
+
+
+class ChargingSwitch(ChargePointEntity, SwitchEntity):
+    """Charging: on starts a session with the card the charge-card select shows, off stops it.
+
+    The state is the cloud's activity (a session held back by a profile is on too). Turning
+    on a running session, or off an idle one, sends nothing: control loops (evcc, EV Smart
+    Charging) may repeat themselves without spending requests or getting errors.
+    """
+
+    def __init__(
+        self,
+        coordinator: BlueCurrentCoordinator,
+        evse_id: str,
+        description: SwitchEntityDescription,
+    ) -> None:
+        """Follow the charge point's activity."""
+        super().__init__(coordinator, evse_id, description, CHARGING_READS.status_fields)
+
+    @property
+    def is_on(self) -> bool | None:
+        """Whether a session runs."""
+        cp = self.charge_point
+        return None if cp is None else CHARGING_READS(cp)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start a session, unless one runs."""
+        if self.is_on:
+            return
+        card_uid = chosen_card_uid(self.coordinator, self.evse_id)
+        await async_start_session(self.hass, self.coordinator, self.evse_id, card_uid)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Stop the session, if one runs."""
+        if self.is_on is False:
+            return
+        await async_run_command(
+            self.hass,
+            self.coordinator,
+            self.evse_id,
+            Command.STOP,
+            lambda: self.coordinator.client.stop_session(self.evse_id),
         )

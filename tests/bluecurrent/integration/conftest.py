@@ -17,6 +17,7 @@ from tests.ha import (  # noqa: F401 (fixtures)
     entity_registry_enabled_by_default,
     snapshot,
 )
+from tests.waiting import wait_for
 
 API_TOKEN = "test-api-token"
 CUSTOMER_ID = "1234"
@@ -54,8 +55,10 @@ def account_entry(bc_simulator: Simulator) -> MockConfigEntry:
 
 @pytest.fixture
 async def setup_account(hass: HomeAssistant, account_entry: MockConfigEntry) -> MockConfigEntry:
-    """The account entry, set up, with every charge point's status received."""
+    """The account entry, set up, with every charge point's status and the overrides received."""
     account_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(account_entry.entry_id)
     await hass.async_block_till_done()
+    coordinator = account_entry.runtime_data
+    await wait_for(hass, lambda: coordinator.data.overrides is not None, "the override list")
     return account_entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from datetime import datetime
 from unittest.mock import patch
 
 from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
@@ -21,7 +22,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, snapsh
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.blue_current.const import DOMAIN
-from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
+from simulator.bluecurrent import (
+    APP_CARD_UID,
+    CLOUD_TIMEZONE,
+    BlueCurrentCloud,
+    ManualClock,
+    Outcome,
+)
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EVSE_IDS
@@ -35,6 +42,11 @@ COMMANDS = {
     "start_charge_session": "START_SESSION",
     "stop_charge_session": "STOP_SESSION",
 }
+
+
+@pytest.fixture(autouse=True)
+def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
+    """The buttons are off by default (the charging switch starts and stops sessions)."""
 
 
 @pytest.fixture
@@ -273,3 +285,61 @@ async def test_connection_lost_while_waiting(
         await asyncio.wait_for(pressing, timeout=2)
     _assert_readable(raised.value, "reboot_not_connected")
     assert bc_cloud.charge_point(EVSE_ID).reboots == 0
+
+
+def _available(hass: HomeAssistant, key: str) -> bool:
+    state = hass.states.get(_entity_id(hass, Platform.BUTTON, f"{key}_{EVSE_ID}"))
+    assert state is not None
+    return state.state != "unavailable"
+
+
+# A Wednesday evening in Amsterdam: outside the default 22:00-07:00 window, a dear hour.
+EVENING = datetime(2026, 6, 10, 18, 0, tzinfo=CLOUD_TIMEZONE)
+
+
+async def _held_by(
+    hass: HomeAssistant, cloud: BlueCurrentCloud, profile: str, entry: MockConfigEntry
+) -> None:
+    """Start a session that the profile holds back, on a charge point whose clock stands still."""
+    charge_point = cloud.charge_point(EVSE_ID)
+    charge_point.clock = ManualClock(EVENING)
+    if profile == "delayed":
+        charge_point.delayed.enabled = True
+    else:
+        charge_point.price_based.enabled = True
+        charge_point.price_based.current_battery_pct = 50
+    charge_point.start_charging()
+    await cloud.push_settings(EVSE_ID)
+    await cloud.push_status(EVSE_ID)
+    coordinator = entry.runtime_data
+
+    def held() -> bool:
+        status = coordinator.data.charge_points[EVSE_ID].status
+        return status is not None and status.activity == "delayed"
+
+    await wait_for(hass, held, "the session held back")
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize(
+    ("profile", "command"),
+    [("delayed", "OVERRIDE_DELAYED_CHARGING_TIMEOUT"), ("price", "OVERRIDE_CHARGING_PROFILES")],
+)
+async def test_boost_releases_the_profile_holding_the_session(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+    profile: str,
+    command: str,
+) -> None:
+    """Available only while held back; the boost command of the profile that is on."""
+    assert not _available(hass, "boost")
+    await _held_by(hass, bc_cloud, profile, setup_account)
+    assert _available(hass, "boost")
+
+    await _press(hass, "boost")
+    assert [m["value"] for m in _sent(bc_cloud, command)] == [True]
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    assert charge_point.boosting
+    await bc_cloud.push_status(EVSE_ID)
+    await wait_for(hass, lambda: not _available(hass, "boost"), "boosting")

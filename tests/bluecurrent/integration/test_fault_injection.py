@@ -570,6 +570,14 @@ async def test_fault_injection_run(
     caplog.set_level(logging.WARNING, logger="aiohttp.access")
     caplog.set_level(logging.DEBUG, logger="custom_components.blue_current")
     account_entry.add_to_hass(hass)
+    # The reset button is off by default; the command faults press it.
+    er.async_get(hass).async_get_or_create(
+        "button",
+        DOMAIN,
+        f"reset_{EVSE_IDS[0]}",
+        config_entry=account_entry,
+        suggested_object_id="driveway_reset",
+    )
     assert await hass.config_entries.async_setup(account_entry.entry_id)
     await hass.async_block_till_done()
     hass.loop.slow_callback_duration = 1e9  # moving frozen time is not a slow callback

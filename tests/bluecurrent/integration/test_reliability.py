@@ -293,6 +293,7 @@ async def test_already_connected_with_the_socket_left_open_recovers(
 # Defect 2: a value Home Assistant refuses stops only that entity.
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # vehicle status is off
 async def test_a_refused_value_leaves_the_other_entities_fresh(
     hass: HomeAssistant,
     setup_account: MockConfigEntry,

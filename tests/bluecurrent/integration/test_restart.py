@@ -11,6 +11,7 @@ from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.blue_current.const import DOMAIN
@@ -64,6 +65,7 @@ async def restart(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert entry.state is ConfigEntryState.LOADED
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # stopped-on is off
 async def test_a_restart_mid_session_and_across_its_end_loses_nothing(
     hass: HomeAssistant, setup_account: MockConfigEntry, bc_cloud: BlueCurrentCloud
 ) -> None:

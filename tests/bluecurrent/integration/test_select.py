@@ -35,6 +35,11 @@ SELECT_ENTITY_ID = "select.driveway_charge_card"
 NAMELESS_CARD_ID = "NL-BCU-C00003-7"
 
 
+@pytest.fixture(autouse=True)
+def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
+    """The buttons are off by default (the charging switch starts and stops sessions)."""
+
+
 @pytest.fixture
 def bc_cloud() -> BlueCurrentCloud:
     """The conftest account, plus a card without a name and one that is no longer valid."""
@@ -203,3 +208,76 @@ async def test_choice_survives_a_reload(
     assert _select_state(hass).state == _label(first)
     await _start(hass)
     assert bc_cloud.charge_point(EVSE_ID).session_card == first.uid
+
+
+# The smart-charging profile.
+
+
+def _profile_state(hass: HomeAssistant) -> str:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SELECT, DOMAIN, f"smart_charging_profile_{EVSE_ID}"
+    )
+    assert entity_id is not None
+    state = hass.states.get(entity_id)
+    assert state is not None
+    return state.state
+
+
+async def _choose_profile(hass: HomeAssistant, option: str) -> None:
+    entity_id = er.async_get(hass).async_get_entity_id(
+        Platform.SELECT, DOMAIN, f"smart_charging_profile_{EVSE_ID}"
+    )
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: entity_id, ATTR_OPTION: option},
+        blocking=True,
+    )
+
+
+async def test_profile_switches_the_other_off_first_and_reads_back(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Off -> delayed -> price-based -> off; the cloud refuses two profiles at once."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    assert _profile_state(hass) == "off"
+
+    await _choose_profile(hass, "delayed_charging")
+    assert charge_point.delayed.enabled
+    await wait_for(hass, lambda: _profile_state(hass) == "delayed_charging", "read back")
+
+    await _choose_profile(hass, "price_based_charging")
+    assert (charge_point.delayed.enabled, charge_point.price_based.enabled) == (False, True)
+    await wait_for(hass, lambda: _profile_state(hass) == "price_based_charging", "read back")
+    sent = [
+        (f.command, (f.message or {}).get("value"))
+        for f in bc_cloud.received
+        if f.command in ("SET_DELAYED_CHARGING", "SET_PRICE_BASED_CHARGING")
+    ]
+    assert sent == [
+        ("SET_DELAYED_CHARGING", True),
+        ("SET_DELAYED_CHARGING", False),
+        ("SET_PRICE_BASED_CHARGING", True),
+    ]
+
+    await _choose_profile(hass, "off")
+    assert not charge_point.price_based.enabled
+    await wait_for(hass, lambda: _profile_state(hass) == "off", "read back")
+
+    # Changed in the app: the push shows it.
+    charge_point.delayed.enabled = True
+    await bc_cloud.push_settings(EVSE_ID)
+    await wait_for(hass, lambda: _profile_state(hass) == "delayed_charging", "the app's change")
+
+
+async def test_profile_unavailable_without_write_permission(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Permission "read" (or "none"): the profile cannot be changed from here."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.delayed.permission = "read"
+    await bc_cloud.push_settings(EVSE_ID)
+    await wait_for(hass, lambda: _profile_state(hass) == "unavailable", "read only")
+    charge_point.delayed.permission = "write"
+    await bc_cloud.push_settings(EVSE_ID)
+    await wait_for(hass, lambda: _profile_state(hass) == "off", "writable again")

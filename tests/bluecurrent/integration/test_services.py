@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import ATTR_DEVICE_ID
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -222,3 +225,183 @@ async def test_not_connected(
         "Driveway: the request to start a charge session was not sent"
     )
     assert not bc_cloud.charge_point(EVSE_ID).charging
+
+
+# Smart-charging actions.
+
+
+async def test_set_delayed_charging_schedule_on_several_charge_points(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Days as names, times as times: one command per charge point, in the cloud's words."""
+    devices = [_device_id(hass, setup_account, evse_id) for evse_id in EVSE_IDS]
+    await hass.services.async_call(
+        DOMAIN,
+        "set_delayed_charging_schedule",
+        {
+            ATTR_DEVICE_ID: devices,
+            "days": ["fri", "mon"],
+            "start_time": "23:00",
+            "end_time": "6:30",
+        },
+        blocking=True,
+    )
+    sent = _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING")
+    assert [(m["evse_id"], m["days"], m["start_time"], m["end_time"]) for m in sent] == [
+        (evse_id, "[1,5]", "23:00", "06:30") for evse_id in EVSE_IDS
+    ]
+    delayed = bc_cloud.charge_point(EVSE_IDS[1]).delayed
+    assert (delayed.days, delayed.start_time, delayed.end_time) == ([1, 5], "23:00", "06:30")
+
+
+async def test_set_price_based_charging_patches_what_is_given(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Only the fields given go out; nothing given is a validation error."""
+    device = _device_id(hass, setup_account)
+    await hass.services.async_call(
+        DOMAIN,
+        "set_price_based_charging",
+        {ATTR_DEVICE_ID: device, "minimum_charge": 25, "departure_time": "07:15"},
+        blocking=True,
+    )
+    sent = _sent(bc_cloud, "PATCH_PRICE_BASED_CHARGING_SETTINGS")[-1]
+    assert {k: v for k, v in sent.items() if k not in ("command", "evse_id", "Authorization")} == {
+        "minimum_pct": 25,
+        "expected_departure_time": "07:15",
+    }
+    price = bc_cloud.charge_point(EVSE_ID).price_based
+    assert (price.minimum_pct, price.expected_departure_time, price.battery_size_kwh) == (
+        25,
+        "07:15",
+        60,
+    )
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "set_price_based_charging", {ATTR_DEVICE_ID: device}, blocking=True
+        )
+    assert raised.value.translation_key == "nothing_to_set"
+
+
+async def test_set_list_and_clear_current_overrides(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """Make a schedule for both charge points, list it (response data), clear it."""
+    devices = [_device_id(hass, setup_account, evse_id) for evse_id in EVSE_IDS]
+    made = await hass.services.async_call(
+        DOMAIN,
+        "set_current_override",
+        {
+            ATTR_DEVICE_ID: devices,
+            "current": 10,
+            "days": ["sat", "sun"],
+            "start_time": "08:00",
+            "end_time": "18:00",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert made is not None
+    schedules = made["schedules"]
+    assert isinstance(schedules, list)
+    assert len(schedules) == 1
+    schedule = schedules[0]
+    assert isinstance(schedule, dict)
+    assert schedule["charge_points"] == list(EVSE_IDS)
+    assert (schedule["start_days"], schedule["start_time"], schedule["stop_time"]) == (
+        ["sat", "sun"],
+        "08:00",
+        "18:00",
+    )
+    sent = _sent(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
+    assert sent["overridestartdays"] == ["SA", "SU"]
+    assert sent["overridevalue"] == 10.0
+
+    listed = await hass.services.async_call(
+        DOMAIN,
+        "list_current_overrides",
+        {ATTR_DEVICE_ID: [devices[1]]},
+        blocking=True,
+        return_response=True,
+    )
+    assert listed == {"schedules": [schedule]}
+
+    await hass.services.async_call(
+        DOMAIN, "clear_current_override", {"schedule_id": schedule["schedule_id"]}, blocking=True
+    )
+    assert bc_cloud.account(API_TOKEN).schedules == {}
+    listed = await hass.services.async_call(
+        DOMAIN, "list_current_overrides", {}, blocking=True, return_response=True
+    )
+    assert listed == {"schedules": []}
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN, "clear_current_override", {"schedule_id": "404"}, blocking=True
+        )
+    assert raised.value.translation_key == "unknown_schedule"
+
+
+async def test_set_current_override_for_a_duration(
+    hass: HomeAssistant,
+    bc_cloud: BlueCurrentCloud,
+    freezer: FrozenDateTimeFactory,
+    setup_account: MockConfigEntry,
+) -> None:
+    """For two hours from now, in the cloud's time zone; the car's current is capped now."""
+    freezer.move_to(datetime(2026, 6, 10, 21, 30, tzinfo=UTC))  # 23:30 Wednesday in Amsterdam
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.start_charging()
+    await hass.services.async_call(
+        DOMAIN,
+        "set_current_override",
+        {ATTR_DEVICE_ID: _device_id(hass, setup_account), "current": 7, "duration": "02:00:00"},
+        blocking=True,
+    )
+    sent = _sent(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
+    assert (sent["overridestarttime"], sent["overridestartdays"]) == ("23:30", ["WE"])
+    assert (sent["overridestoptime"], sent["overridestopdays"]) == ("01:30", ["TH"])
+    assert charge_point.currents[0] == 7.0
+
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_current_override",
+            {
+                ATTR_DEVICE_ID: _device_id(hass, setup_account),
+                "current": 7,
+                "duration": "01:00:00",
+                "start_time": "08:00",
+            },
+            blocking=True,
+        )
+    assert raised.value.translation_key == "override_needs_times_or_duration"
+
+
+async def test_smart_actions_refuse_a_grid(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """A grid is a device of the integration, but not a charge point."""
+    await wait_for(
+        hass,
+        lambda: (
+            dr.async_get(hass).async_get_device_by_identifier(
+                (DOMAIN, GRID_ID), setup_account.entry_id
+            )
+            is not None
+        ),
+        "the grid",
+    )
+    with pytest.raises(ServiceValidationError) as raised:
+        await hass.services.async_call(
+            DOMAIN,
+            "set_delayed_charging_schedule",
+            {
+                ATTR_DEVICE_ID: _device_id(hass, setup_account, GRID_ID),
+                "days": ["mon"],
+                "start_time": "23:00",
+                "end_time": "07:00",
+            },
+            blocking=True,
+        )
+    assert raised.value.translation_key == "invalid_device_id"
+    assert _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING") == []

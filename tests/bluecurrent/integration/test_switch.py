@@ -280,3 +280,60 @@ async def test_offline_charge_point_sends_nothing(
     assert not any(f.command == "SET_PLUG_AND_CHARGE" for f in bc_cloud.received)
     assert charge_point.plug_and_charge is False
     assert _state(hass, "plug_and_charge") == STATE_OFF
+
+
+async def test_charging_starts_with_the_chosen_card_and_stops(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """On starts a session with the select's card, off stops it; the state is the activity."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    card = bc_cloud.account("test-api-token").cards[1]
+    select_id = er.async_get(hass).async_get_entity_id(
+        Platform.SELECT, DOMAIN, f"charge_card_{EVSE_ID}"
+    )
+    await hass.services.async_call(
+        "select",
+        "select_option",
+        {ATTR_ENTITY_ID: select_id, "option": f"{card.name} ({card.card_id})"},
+        blocking=True,
+    )
+    charge_point.plug_in()
+    await _push_status(hass, bc_cloud, "available")
+    assert _state(hass, "charging") == STATE_OFF
+
+    await _switch(hass, "charging", True)
+    assert charge_point.session_card == card.uid
+    await wait_for(hass, lambda: _state(hass, "charging") == STATE_ON, "charging")
+    # On again (a control loop repeating itself) sends nothing.
+    await _switch(hass, "charging", True)
+    assert [f.command for f in bc_cloud.received].count("START_SESSION") == 1
+
+    await _switch(hass, "charging", False)
+    assert not charge_point.charging
+    await wait_for(hass, lambda: _state(hass, "charging") == STATE_OFF, "stopped")
+    await _switch(hass, "charging", False)
+    assert [f.command for f in bc_cloud.received].count("STOP_SESSION") == 1
+
+
+async def test_charging_is_on_while_a_profile_holds_the_session(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """A session held back by delayed charging still runs: the switch stays on."""
+    charge_point = bc_cloud.charge_point(EVSE_ID)
+    charge_point.delayed.enabled = True
+    charge_point.delayed.start_time, charge_point.delayed.end_time = "00:00", "00:01"
+    await _switch(hass, "charging", True)
+    await _push_status(hass, bc_cloud, "delayed")
+    assert _state(hass, "charging") == STATE_ON
+
+
+async def test_charging_refused_raises(
+    hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
+) -> None:
+    """A refused start is an error the user sees; the switch stays off."""
+    bc_cloud.set_verdict("START_SESSION", Outcome.REJECTED)
+    with pytest.raises(HomeAssistantError) as raised:
+        await _switch(hass, "charging", True)
+    assert raised.value.translation_key == "no_car_connected"
+    assert _state(hass, "charging") == STATE_OFF
+    assert setup_account.runtime_data.session_cards == {}

@@ -164,7 +164,16 @@ async def test_account_and_card_side_by_side(
     account_domains = {
         e.domain for e in er.async_entries_for_config_entry(registry, setup_account.entry_id)
     }
-    assert account_domains == {"sensor", "button", "switch", "select"}
+    assert account_domains == {
+        "binary_sensor",
+        "button",
+        "event",
+        "number",
+        "select",
+        "sensor",
+        "switch",
+        "time",
+    }
 
     devices = dr.async_get(hass)
     card = devices.async_get_device_by_identifier((DOMAIN, CARD_ID), shell_entry.entry_id)

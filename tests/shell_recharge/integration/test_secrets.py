@@ -116,6 +116,7 @@ def debug_everywhere(caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)  # every other logger, and the capturing handler
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # every entity may log
 async def test_no_secret_outside_the_config_entries(  # noqa: PLR0917 (fixtures)
     debug_everywhere: None,
     hass: HomeAssistant,

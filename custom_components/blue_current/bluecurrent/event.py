@@ -1,0 +1,54 @@
+"""The session event entity of a charge point: sessions, plugs and refused commands, live."""
+
+from __future__ import annotations
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ..entry import AccountConfigEntry
+from .charging import Happening, Occurrence
+from .entity import ChargePointEntity, async_add_as_they_appear
+
+CHARGING_SESSION = EventEntityDescription(
+    key="charging_session",
+    translation_key="charging_session",
+    event_types=[occurrence.value for occurrence in Occurrence],
+    entity_registry_enabled_default=False,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: AccountConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a session event entity to every charge point, now and when more appear."""
+    coordinator = entry.runtime_data
+    async_add_as_they_appear(
+        entry,
+        async_add_entities,
+        per_charge_point=lambda evse_id: [
+            ChargingSessionEvent(coordinator, evse_id, CHARGING_SESSION)
+        ],
+    )
+
+
+class ChargingSessionEvent(ChargePointEntity, EventEntity):
+    """Fires what happens at the charge point while connected; nothing is replayed.
+
+    The coordinator compares two statuses of one connection only, so what changed while
+    Home Assistant was stopped or disconnected never fires after a restart or reconnect.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Hear the charge point's happenings."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            self.coordinator.happening_listeners.add(self.evse_id, self._async_happened)
+        )
+
+    @callback
+    def _async_happened(self, happening: Happening) -> None:
+        self._trigger_event(happening.kind.value, dict(happening.data))
+        self.async_write_ha_state()
