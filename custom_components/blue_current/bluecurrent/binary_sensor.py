@@ -10,14 +10,11 @@ from homeassistant.components.binary_sensor import (
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import Activity
-from ..entry import AccountConfigEntry
 from .charging import battery_charging, plugged
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, Reads, async_add_as_they_appear, from_status
+from .entity import ChargePointEntity, Reads, from_status, setup_per_charge_point
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -60,23 +57,6 @@ BINARY_SENSORS: tuple[ChargePointBinarySensorDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the binary sensors of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: (
-            ChargePointBinarySensor(coordinator, evse_id, description)
-            for description in BINARY_SENSORS
-        ),
-    )
-
-
 class ChargePointBinarySensor(ChargePointEntity, BinarySensorEntity):
     """A binary sensor read from the charge point's status."""
 
@@ -96,3 +76,11 @@ class ChargePointBinarySensor(ChargePointEntity, BinarySensorEntity):
         """The value from the charge point's snapshot."""
         cp = self.charge_point
         return None if cp is None else self.entity_description.is_on(cp)
+
+
+# Add the binary sensors of every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: (
+        ChargePointBinarySensor(coordinator, evse_id, description) for description in BINARY_SENSORS
+    ),
+)

@@ -9,14 +9,11 @@ from typing import Any
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 from homeassistant.components.button.const import ButtonDeviceClass
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import Activity
-from ..entry import AccountConfigEntry
 from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .entity import ChargePointEntity, setup_per_charge_point
 from .select import chosen_card_uid
 from .state import ChargePointData
 
@@ -65,23 +62,6 @@ BUTTONS: tuple[ChargePointButtonDescription, ...] = (
         press_fn=lambda coordinator, evse_id: coordinator.client.stop_session(evse_id),
     ),
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the buttons of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            *(ChargePointButton(coordinator, evse_id, description) for description in BUTTONS),
-            BoostButton(coordinator, evse_id, BOOST),
-        ],
-    )
 
 
 class ChargePointButton(ChargePointEntity, ButtonEntity):
@@ -160,3 +140,12 @@ class BoostButton(ChargePointEntity, ButtonEntity):
             Command.BOOST,
             lambda: boost(self.evse_id, True),
         )
+
+
+# Add the buttons of every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        *(ChargePointButton(coordinator, evse_id, description) for description in BUTTONS),
+        BoostButton(coordinator, evse_id, BOOST),
+    ],
+)

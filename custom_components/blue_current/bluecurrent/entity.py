@@ -7,10 +7,11 @@ push wakes an entity exactly when one of those fields changed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -208,3 +209,31 @@ def async_add_as_they_appear(
 
     add_new()
     entry.async_on_unload(coordinator.structure_listeners.add(add_new))
+
+
+type PerKey = Callable[[BlueCurrentCoordinator, str], Iterable[Entity]]
+
+
+def setup_per_charge_point(
+    per_charge_point: PerKey | None = None, *, per_grid: PerKey | None = None
+) -> Callable[
+    [HomeAssistant, AccountConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]:
+    """A platform's async_setup_entry: these entities for every charge point and grid."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: AccountConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        coordinator = entry.runtime_data
+        async_add_as_they_appear(
+            entry,
+            async_add_entities,
+            per_charge_point=None
+            if per_charge_point is None
+            else lambda evse_id: per_charge_point(coordinator, evse_id),
+            per_grid=None if per_grid is None else lambda grid_id: per_grid(coordinator, grid_id),
+        )
+
+    return async_setup_entry

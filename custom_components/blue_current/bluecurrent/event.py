@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
-from ..entry import AccountConfigEntry
 from .charging import Happening, Occurrence
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .entity import ChargePointEntity, setup_per_charge_point
 
 CHARGING_SESSION = EventEntityDescription(
     key="charging_session",
@@ -16,22 +14,6 @@ CHARGING_SESSION = EventEntityDescription(
     event_types=[occurrence.value for occurrence in Occurrence],
     entity_registry_enabled_default=False,
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a session event entity to every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            ChargingSessionEvent(coordinator, evse_id, CHARGING_SESSION)
-        ],
-    )
 
 
 class ChargingSessionEvent(ChargePointEntity, EventEntity):
@@ -52,3 +34,11 @@ class ChargingSessionEvent(ChargePointEntity, EventEntity):
     def _async_happened(self, happening: Happening) -> None:
         self._trigger_event(happening.kind.value, dict(happening.data))
         self.async_write_ha_state()
+
+
+# Add a session event entity to every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        ChargingSessionEvent(coordinator, evse_id, CHARGING_SESSION)
+    ],
+)

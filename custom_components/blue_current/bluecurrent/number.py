@@ -12,14 +12,11 @@ from homeassistant.components.number import (
     NumberMode,
 )
 from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfElectricCurrent, UnitOfEnergy
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import PriceBasedChargingSettings
-from ..entry import AccountConfigEntry
 from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .entity import ChargePointEntity, setup_per_charge_point
 from .limit import DEFAULT_MAX_CURRENT, MIN_CURRENT
 from .smart import price_settings
 
@@ -85,23 +82,6 @@ PRICE_BASED_NUMBERS: tuple[PriceBasedNumberDescription, ...] = (
         field="current_battery_pct",
     ),
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the numbers of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            ChargingCurrentLimit(coordinator, evse_id, CHARGING_CURRENT_LIMIT),
-            *(PriceBasedNumber(coordinator, evse_id, d) for d in PRICE_BASED_NUMBERS),
-        ],
-    )
 
 
 class ChargingCurrentLimit(ChargePointEntity, NumberEntity):
@@ -173,3 +153,12 @@ class PriceBasedNumber(ChargePointEntity, NumberEntity):
                 current_battery_pct=amount if field == "current_battery_pct" else None,
             ),
         )
+
+
+# Add the numbers of every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        ChargingCurrentLimit(coordinator, evse_id, CHARGING_CURRENT_LIMIT),
+        *(PriceBasedNumber(coordinator, evse_id, d) for d in PRICE_BASED_NUMBERS),
+    ],
+)

@@ -13,17 +13,14 @@ from typing import Any
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 from homeassistant.const import EntityCategory, Platform
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 
 from ..api.bluecurrent import APP_CARD_UID, ChargeCard, ChargePointSettings
 from ..const import DOMAIN
-from ..entry import AccountConfigEntry
 from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .entity import ChargePointEntity, setup_per_charge_point
 
 NO_CARD = "no_card"
 
@@ -49,23 +46,6 @@ def chosen_card_uid(coordinator: BlueCurrentCoordinator, evse_id: str) -> str:
             if card_label(card) == state.state:
                 return card.uid
     return APP_CARD_UID
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a charge-card select to every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            ChargeCardSelect(coordinator, evse_id, CHARGE_CARD),
-            SmartChargingProfileSelect(coordinator, evse_id, SMART_CHARGING_PROFILE),
-        ],
-    )
 
 
 class ChargeCardSelect(ChargePointEntity, SelectEntity, RestoreEntity):
@@ -176,3 +156,12 @@ class SmartChargingProfileSelect(ChargePointEntity, SelectEntity):
                 Command.SMART_CHARGING_PROFILE,
                 partial(switches[profile], self.evse_id, on),
             )
+
+
+# Add a charge-card select to every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        ChargeCardSelect(coordinator, evse_id, CHARGE_CARD),
+        SmartChargingProfileSelect(coordinator, evse_id, SMART_CHARGING_PROFILE),
+    ],
+)

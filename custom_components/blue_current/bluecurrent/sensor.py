@@ -22,14 +22,12 @@ from homeassistant.const import (
     UnitOfPower,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from ..api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
-from ..entry import AccountConfigEntry
 from .charging import (
     ChargingState,
     LimitSource,
@@ -44,9 +42,9 @@ from .entity import (
     ChargePointEntity,
     GridEntity,
     Reads,
-    async_add_as_they_appear,
     from_charge_point,
     from_status,
+    setup_per_charge_point,
 )
 from .state import ChargePointData
 
@@ -332,26 +330,6 @@ GRID_SENSORS: tuple[GridSensorDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add sensors for every charge point and grid, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            *(ChargePointSensor(coordinator, evse_id, d) for d in CHARGE_POINT_SENSORS),
-            *(CurrentLimitSensor(coordinator, evse_id, d) for d in CURRENT_LIMIT_SENSORS),
-            LifetimeEnergySensor(coordinator, evse_id, LIFETIME_ENERGY),
-            *(LastSessionSensor(coordinator, evse_id, d) for d in LAST_SESSION_SENSORS),
-        ],
-        per_grid=lambda grid_id: (GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS),
-    )
-
-
 class ChargePointSensor(ChargePointEntity, SensorEntity):
     """A sensor of a charge point."""
 
@@ -604,3 +582,17 @@ class LastSessionSensor(ChargePointEntity, RestoreSensor):
     def native_value(self) -> float | None:
         """The last finished session's figure."""
         return self._value
+
+
+# Add sensors for every charge point and grid, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        *(ChargePointSensor(coordinator, evse_id, d) for d in CHARGE_POINT_SENSORS),
+        *(CurrentLimitSensor(coordinator, evse_id, d) for d in CURRENT_LIMIT_SENSORS),
+        LifetimeEnergySensor(coordinator, evse_id, LIFETIME_ENERGY),
+        *(LastSessionSensor(coordinator, evse_id, d) for d in LAST_SESSION_SENSORS),
+    ],
+    per_grid=lambda coordinator, grid_id: (
+        GridSensor(coordinator, grid_id, d) for d in GRID_SENSORS
+    ),
+)

@@ -8,20 +8,17 @@ from typing import Any
 
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.bluecurrent import Activity, BlueCurrentClient, Setting
-from ..entry import AccountConfigEntry
 from .charging import session_running
 from .commands import Command, async_run_command, async_start_session
 from .coordinator import BlueCurrentCoordinator
 from .entity import (
     ChargePointEntity,
     Reads,
-    async_add_as_they_appear,
     from_charge_point,
     from_status,
+    setup_per_charge_point,
 )
 from .select import chosen_card_uid
 from .state import ChargePointData
@@ -86,23 +83,6 @@ SWITCHES: tuple[ChargePointSwitchDescription, ...] = (
 
 CHARGING = SwitchEntityDescription(key="charging", translation_key="charging")
 CHARGING_READS = from_status(session_running, "activity")
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the switches of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: [
-            ChargingSwitch(coordinator, evse_id, CHARGING),
-            *(ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES),
-        ],
-    )
 
 
 class ChargePointSwitch(ChargePointEntity, SwitchEntity):
@@ -196,3 +176,12 @@ class ChargingSwitch(ChargePointEntity, SwitchEntity):
             Command.STOP,
             lambda: self.coordinator.client.stop_session(self.evse_id),
         )
+
+
+# Add the switches of every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: [
+        ChargingSwitch(coordinator, evse_id, CHARGING),
+        *(ChargePointSwitch(coordinator, evse_id, description) for description in SWITCHES),
+    ],
+)

@@ -9,13 +9,10 @@ from typing import Any
 
 from homeassistant.components.time import TimeEntity, TimeEntityDescription
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..entry import AccountConfigEntry
 from .commands import Command, async_run_command
 from .coordinator import BlueCurrentCoordinator
-from .entity import ChargePointEntity, async_add_as_they_appear
+from .entity import ChargePointEntity, setup_per_charge_point
 from .smart import ALL_DAYS, clock_text, delayed_schedule, price_settings
 from .state import ChargePointData
 
@@ -103,22 +100,6 @@ TIMES: tuple[SmartTimeDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: AccountConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the smart-charging times of every charge point, now and when more appear."""
-    coordinator = entry.runtime_data
-    async_add_as_they_appear(
-        entry,
-        async_add_entities,
-        per_charge_point=lambda evse_id: (
-            SmartChargingTime(coordinator, evse_id, description) for description in TIMES
-        ),
-    )
-
-
 class SmartChargingTime(ChargePointEntity, TimeEntity):
     """A time of a smart-charging profile: available while that profile is on."""
 
@@ -148,3 +129,11 @@ class SmartChargingTime(ChargePointEntity, TimeEntity):
             description.command,
             lambda: description.set_fn(self.coordinator, cp, self.evse_id, value),
         )
+
+
+# Add the smart-charging times of every charge point, now and when more appear.
+async_setup_entry = setup_per_charge_point(
+    per_charge_point=lambda coordinator, evse_id: (
+        SmartChargingTime(coordinator, evse_id, description) for description in TIMES
+    ),
+)
