@@ -282,7 +282,8 @@ async def test_already_connected_with_the_socket_left_open_recovers(
         # Each attempt is told "Already connected" and the next follows after the backoff.
         for _ in range(3):
             said = hellos()
-            advance(hass, 10)
+            # Past the longest backoff of these first attempts (16 s with jitter).
+            advance(hass, 20)
             await wait_for(hass, lambda: hellos() > said, "another attempt")  # noqa: B023
         assert not coordinator.connected
     # The other connection is gone: the next attempt is served.
