@@ -6,6 +6,8 @@ from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 
+from .const import LOGGER
+
 _NOT_WRITTEN = object()
 
 
@@ -19,6 +21,7 @@ class WritesOnlyChanges(Entity):
 
     _written: object = _NOT_WRITTEN
     _form_known = False
+    _refused = False  # Home Assistant refused the last state (logged once)
 
     def _state_form(self) -> tuple[object, ...]:
         """What the next write would carry that can change (the static attributes left out).
@@ -43,11 +46,20 @@ class WritesOnlyChanges(Entity):
 
     @callback
     def _handle_coordinator_update(self) -> None:
-        form = self._state_form()
-        if form != self._written:
-            self._written = form
-            self._form_known = True
-            self.async_write_ha_state()
+        """Write the new state if it changed; a state Home Assistant refuses stops only this
+        entity: the exception does not travel back into the loop that wakes the others."""
+        try:
+            form = self._state_form()
+            if form != self._written:
+                self._written = form
+                self._form_known = True
+                self.async_write_ha_state()
+        except Exception:  # noqa: BLE001 (any refusal; it is logged with its cause)
+            if not self._refused:
+                LOGGER.exception("%s could not show its new state", self.entity_id)
+            self._refused = True
+        else:
+            self._refused = False
 
     @callback
     def _async_write_ha_state(self) -> None:

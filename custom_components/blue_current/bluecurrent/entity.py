@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..api.bluecurrent import ChargePointStatus, GridStatus
-from ..const import DOMAIN, LOGGER, PORTAL_URL
+from ..const import DOMAIN, PORTAL_URL
 from ..entity import WritesOnlyChanges
 from ..entry import AccountConfigEntry
 from .coordinator import BlueCurrentCoordinator
@@ -62,7 +62,6 @@ class AccountEntity(WritesOnlyChanges, CoordinatorEntity[BlueCurrentCoordinator]
     """An entity that follows one charge point or grid of the account."""
 
     _attr_has_entity_name = True
-    _refused = False  # the last state was refused by Home Assistant (logged once)
 
     def __init__(
         self,
@@ -76,22 +75,6 @@ class AccountEntity(WritesOnlyChanges, CoordinatorEntity[BlueCurrentCoordinator]
         self.entity_description = description
         self._key = key
         self._status_fields = status_fields
-
-    @callback
-    def _handle_coordinator_update(self) -> None:
-        """Show the new state; a value Home Assistant refuses stops only this entity.
-
-        The other entities woken by the same push still show theirs: the exception does not
-        travel back into the coordinator's loop over its listeners.
-        """
-        try:
-            super()._handle_coordinator_update()
-        except Exception:  # noqa: BLE001 (any refusal; it is logged with its cause)
-            if not self._refused:
-                LOGGER.exception("%s could not show its new state", self.entity_id)
-            self._refused = True
-        else:
-            self._refused = False
 
     async def async_added_to_hass(self) -> None:
         """Listen to the pushes for this entity's charge point or grid."""

@@ -86,7 +86,7 @@ class FrameParser:
         self._reported: set[tuple[str, str]] = set()
         self._timestamps: dict[str, datetime | None] = {}
         # Per charge point: its last CH_STATUS data and the field values read from it.
-        self._statuses: dict[str, tuple[dict[str, Any], list[Any]]] = {}
+        self._statuses: dict[str, tuple[Raw, list[Any]]] = {}
 
     def _report(self, field: str, problem: str, value: object) -> None:
         if (field, problem) in self._reported:
@@ -305,12 +305,11 @@ class FrameParser:
             values = self._read_changed(data, None)
         if len(self._statuses) >= _STATUS_MEMORY_SIZE:
             self._statuses.clear()
-        self._statuses[evse_id] = (dict(data), values)
+        # Kept as received: a decoded frame is never changed after it was read.
+        self._statuses[evse_id] = (data, values)
         return ChargePointStatus(evse_id, *values)
 
-    def _read_changed(
-        self, data: Raw, previous: tuple[dict[str, Any], list[Any]] | None
-    ) -> list[Any]:
+    def _read_changed(self, data: Raw, previous: tuple[Raw, list[Any]] | None) -> list[Any]:
         if previous is None:
             return [read(self, data) for _key, read in _STATUS_READERS]
         before, values = previous
