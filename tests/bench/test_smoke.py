@@ -33,7 +33,7 @@ def _rows(readme: str) -> list[list[str]]:
 def test_smoke_run_gives_numbers_for_both(tmp_path: Path) -> None:
     # Subprocesses must not start coverage of their own: only the tests count for coverage.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_PROCESS_")}
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed arguments)
+    result = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--output", str(tmp_path)],
         cwd=ROOT,
         env=env,

@@ -70,7 +70,7 @@ def _isolate_network() -> bool:
         ["link", "set", "lo", "up", "multicast", "on"],
         ["route", "add", "224.0.0.0/4", "dev", "lo"],  # mDNS and SSDP stay on loopback
     ):
-        subprocess.run([ip, *args], check=True, timeout=10)  # noqa: S603
+        subprocess.run([ip, *args], check=True, timeout=10)
     return True
 
 

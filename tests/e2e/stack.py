@@ -491,7 +491,7 @@ class DemoStack:
             self._console = self.console.open("ab")
         # Home Assistant as it runs anywhere: compiled bytecode is kept next to the sources.
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-        self._hass = subprocess.Popen(  # noqa: S603  (our own interpreter, fixed arguments)
+        self._hass = subprocess.Popen(
             command,
             cwd=self.config_dir,
             env=env,

@@ -229,7 +229,7 @@ async def test_every_frame_is_read_or_refused_with_our_error(
         started = perf_counter()
         fuzz()
         elapsed = perf_counter() - started
-    print(f"{examples} asked, {tally.examples} run in {elapsed:.1f} s: {dict(tally.outcomes)}")  # noqa: T201
+    print(f"{examples} asked, {tally.examples} run in {elapsed:.1f} s: {dict(tally.outcomes)}")
     assert tally.foreign == []
     assert tally.bad_events == []
     assert tally.examples >= examples
@@ -283,7 +283,7 @@ async def test_fuzzed_frames_through_a_live_socket(
     await client.disconnect()
     await asyncio.wait_for(task, 3)
     ended = sum(endings.values())
-    print(f"{len(sample)} frames: {len(sample) - ended} kept going, {ended} ended: {dict(endings)}")  # noqa: T201
+    print(f"{len(sample)} frames: {len(sample) - ended} kept going, {ended} ended: {dict(endings)}")
     assert foreign == []
     assert tally.bad_events == []
     # Only frames that say so end a connection: ERROR 1, ERROR 42, "Already connected".

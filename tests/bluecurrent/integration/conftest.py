@@ -62,3 +62,8 @@ async def setup_account(hass: HomeAssistant, account_entry: MockConfigEntry) -> 
     coordinator = account_entry.runtime_data
     await wait_for(hass, lambda: coordinator.data.overrides is not None, "the override list")
     return account_entry
+
+
+def received(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
+    """What the cloud received of one command, in order."""
+    return [f.message for f in cloud.received if f.command == command and f.message is not None]

@@ -31,7 +31,16 @@ from simulator.bluecurrent import (
 )
 from tests.waiting import wait_for
 
-from .conftest import API_TOKEN, EVSE_IDS
+from .conftest import API_TOKEN, EVSE_IDS, received
+
+
+@pytest.fixture(autouse=True)
+def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
+    """The buttons are off by default (the charging switch starts and stops sessions).
+
+    Autouse, so the registry patch is in place before the entry is set up.
+    """
+
 
 EVSE_ID = EVSE_IDS[0]
 NAME = "Driveway"  # the charge point's name in the cloud, and so its device's
@@ -42,11 +51,6 @@ COMMANDS = {
     "start_charge_session": "START_SESSION",
     "stop_charge_session": "STOP_SESSION",
 }
-
-
-@pytest.fixture(autouse=True)
-def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
-    """The buttons are off by default (the charging switch starts and stops sessions)."""
 
 
 @pytest.fixture
@@ -69,10 +73,6 @@ async def _press(hass: HomeAssistant, key: str, evse_id: str = EVSE_ID) -> None:
         {ATTR_ENTITY_ID: _entity_id(hass, Platform.BUTTON, f"{key}_{evse_id}")},
         blocking=True,
     )
-
-
-def _sent(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
-    return [f.message for f in cloud.received if f.command == command and f.message is not None]
 
 
 @pytest.mark.usefixtures("only_buttons", "entity_registry_enabled_by_default")
@@ -98,7 +98,7 @@ async def test_reset_and_reboot_wait_for_the_verdict(
     await _press(hass, key)
     assert getattr(charge_point, counter) == 1
     assert getattr(bc_cloud.charge_point(EVSE_IDS[1]), counter) == 0
-    assert [m["evse_id"] for m in _sent(bc_cloud, COMMANDS[key])] == [EVSE_ID]
+    assert [m["evse_id"] for m in received(bc_cloud, COMMANDS[key])] == [EVSE_ID]
 
 
 @pytest.mark.usefixtures("setup_account")
@@ -109,7 +109,7 @@ async def test_start_and_stop(hass: HomeAssistant, bc_cloud: BlueCurrentCloud) -
     await _press(hass, "start_charge_session")
     assert charge_point.charging
     assert charge_point.session_card == APP_CARD_UID
-    assert _sent(bc_cloud, "START_SESSION")[-1]["session_token"] == APP_CARD_UID
+    assert received(bc_cloud, "START_SESSION")[-1]["session_token"] == APP_CARD_UID
 
     await _press(hass, "stop_charge_session")
     assert not charge_point.charging
@@ -182,7 +182,7 @@ async def test_refused_press_raises(
         await _press(hass, key)
     reason = "refused" if outcome is Outcome.REJECTED else "timeout"
     _assert_readable(raised.value, f"{key}_{reason}")
-    assert _sent(bc_cloud, COMMANDS[key])
+    assert received(bc_cloud, COMMANDS[key])
     assert (charge_point.resets, charge_point.reboots, charge_point.charging) == before
 
 
@@ -195,7 +195,7 @@ async def test_stop_without_a_session_sends_nothing(
         await _press(hass, "stop_charge_session")
     message = _assert_readable(raised.value, "no_session_to_stop")
     assert message == f"{NAME} has no charge session to stop"
-    assert not _sent(bc_cloud, "STOP_SESSION")
+    assert not received(bc_cloud, "STOP_SESSION")
 
 
 @pytest.mark.usefixtures("setup_account")
@@ -216,7 +216,7 @@ async def test_start_while_charging_or_blocked_sends_nothing(
     with pytest.raises(ServiceValidationError) as raised:
         await _press(hass, "start_charge_session")
     _assert_readable(raised.value, "blocked_cannot_start")
-    assert not _sent(bc_cloud, "START_SESSION")
+    assert not received(bc_cloud, "START_SESSION")
 
 
 @pytest.mark.usefixtures("setup_account")
@@ -230,7 +230,7 @@ async def test_offline_charge_point_sends_nothing(
     with pytest.raises(ServiceValidationError) as raised:
         await _press(hass, key)
     _assert_readable(raised.value, f"{key}_offline")
-    assert not _sent(bc_cloud, COMMANDS[key])
+    assert not received(bc_cloud, COMMANDS[key])
 
 
 @pytest.mark.usefixtures("setup_account")
@@ -247,7 +247,7 @@ async def test_refusals_of_the_charge_point_itself(
     with pytest.raises(HomeAssistantError) as raised:
         await _press(hass, "stop_charge_session")
     _assert_readable(raised.value, "no_session_to_stop")
-    assert _sent(bc_cloud, "STOP_SESSION")
+    assert received(bc_cloud, "STOP_SESSION")
     await _push(hass, bc_cloud, "available")
 
     # A car in error: the charge point rejects the start.
@@ -275,7 +275,7 @@ async def test_connection_lost_while_waiting(
     bc_cloud.set_verdict("REBOOT", Outcome.ACCEPTED, delay=30)
     pressing = asyncio.ensure_future(_press(hass, "reboot"))
     for _ in range(200):
-        if _sent(bc_cloud, "REBOOT"):
+        if received(bc_cloud, "REBOOT"):
             break
         await asyncio.sleep(0.005)
     assert not pressing.done()
@@ -338,7 +338,7 @@ async def test_boost_releases_the_profile_holding_the_session(
     assert _available(hass, "boost")
 
     await _press(hass, "boost")
-    assert [m["value"] for m in _sent(bc_cloud, command)] == [True]
+    assert [m["value"] for m in received(bc_cloud, command)] == [True]
     charge_point = bc_cloud.charge_point(EVSE_ID)
     assert charge_point.boosting
     await bc_cloud.push_status(EVSE_ID)

@@ -26,16 +26,13 @@ from simulator.bluecurrent import BlueCurrentCloud
 from simulator.bluecurrent.connection import Connection
 from simulator.bluecurrent.ratelimit import LimitSignal
 from simulator.server import Simulator
+from tests.bluecurrent.client.running import commands
 from tests.quality import backs
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EVSE_IDS
 
 ACTIVITY = "sensor.driveway_activity"
-
-
-def commands(cloud: BlueCurrentCloud) -> list[str | None]:
-    return [frame.command for frame in cloud.received]
 
 
 def test_backoff_grows_with_jitter_and_is_capped() -> None:

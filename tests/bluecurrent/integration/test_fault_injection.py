@@ -52,6 +52,7 @@ from custom_components.blue_current.const import (
 from simulator.bluecurrent import BlueCurrentCloud, frames
 from simulator.bluecurrent.verdicts import Outcome
 from simulator.server import Simulator
+from tests.faults import live_timer_handles, live_timers, percentile, real_now
 from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EVSE_IDS
@@ -93,12 +94,6 @@ COMMAND_KINDS = {
     "verdict-silent": 20,
 }
 RATE_LIMIT = "close-4001-rate-limit"  # waits for the daily reset by design
-
-
-def real_now() -> float:
-    """Wall-clock seconds that keep running while the test froze time (freezegun leaves
-    clock_gettime alone)."""
-    return time.clock_gettime(time.CLOCK_MONOTONIC)
 
 
 @dataclass
@@ -151,19 +146,6 @@ class Figures:
             f"most tasks at once: {self.max_tasks}, most timers at once: {self.max_timers}",
         ]
         return "\n".join(lines)
-
-
-def percentile(ordered: list[float], share: float) -> float:
-    """The value below which `share` of the (sorted) values lie."""
-    if not ordered:
-        return 0.0
-    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
-
-
-def live_timers(hass: HomeAssistant) -> int:
-    """Timers that will still fire (cancelled ones wait in the heap until their time)."""
-    scheduled = hass.loop._scheduled  # type: ignore[attr-defined]
-    return sum(1 for handle in scheduled if not handle.cancelled())
 
 
 def backoff_bounds(attempt: int) -> tuple[float, float]:
@@ -288,9 +270,7 @@ class Run:
         # A leak grows with every fault; a bounded margin holds whatever runs right now.
         assert tasks <= self.baseline_tasks + 8, f"{kind}: {tasks} tasks"
         assert timers <= self.baseline_timers + 8, f"{kind}: {timers} timers: " + "\n".join(
-            repr(handle)
-            for handle in self.hass.loop._scheduled  # type: ignore[attr-defined]
-            if not handle.cancelled()
+            repr(handle) for handle in live_timer_handles(self.hass)
         )
 
     # Reconnects.
@@ -592,7 +572,7 @@ async def test_fault_injection_run(
     )
     await wait_for(hass, run.truth_holds, "the first statuses")
     figures = await run.run()
-    print("\nBlue Current fault-injection run\n" + figures.report())  # noqa: T201
+    print("\nBlue Current fault-injection run\n" + figures.report())
     assert (
         sum(CONNECTION_KINDS.values()) + sum(FRAME_KINDS.values()) + sum(COMMAND_KINDS.values())
         >= 1000

@@ -17,12 +17,13 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.blue_current.api.bluecurrent import ChargePointsEvent
+from custom_components.blue_current.api.bluecurrent import ChargePointsEvent, Event
 from custom_components.blue_current.api.bluecurrent.parse import FrameParser
 from custom_components.blue_current.bluecurrent.entity import Reads
 from custom_components.blue_current.bluecurrent.sensor import ChargePointSensor
 from custom_components.blue_current.bluecurrent.state import (
     AccountData,
+    Change,
     ChargePointData,
 )
 from custom_components.blue_current.const import DOMAIN
@@ -216,10 +217,10 @@ async def test_an_update_that_cannot_be_taken_reconnects(
     original_apply = AccountData.apply
     failures = [ZeroDivisionError()]
 
-    def apply(data: AccountData, event: object) -> object:
+    def apply(data: AccountData, event: Event) -> Change:
         if failures:
             raise failures.pop()
-        return original_apply(data, event)  # type: ignore[arg-type]
+        return original_apply(data, event)
 
     monkeypatch.setattr(AccountData, "apply", apply)
     charge_point = bc_cloud.charge_point(EVSE_IDS[0])
@@ -284,7 +285,7 @@ async def test_already_connected_with_the_socket_left_open_recovers(
             said = hellos()
             # Past the longest backoff of these first attempts (16 s with jitter).
             advance(hass, 20)
-            await wait_for(hass, lambda: hellos() > said, "another attempt")  # noqa: B023
+            await wait_for(hass, lambda said=said: hellos() > said, "another attempt")
         assert not coordinator.connected
     # The other connection is gone: the next attempt is served.
     await wait_for(hass, lambda: bc_cloud.main_connections == 0)

@@ -29,15 +29,19 @@ from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
 
+
+@pytest.fixture(autouse=True)
+def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
+    """The buttons are off by default (the charging switch starts and stops sessions).
+
+    Autouse, so the registry patch is in place before the entry is set up.
+    """
+
+
 EVSE_ID = EVSE_IDS[0]
 # The entity id the select gets on a fresh install (device "Driveway").
 SELECT_ENTITY_ID = "select.driveway_charge_card"
 NAMELESS_CARD_ID = "NL-BCU-C00003-7"
-
-
-@pytest.fixture(autouse=True)
-def buttons_enabled(entity_registry_enabled_by_default: None) -> None:
-    """The buttons are off by default (the charging switch starts and stops sessions)."""
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import APP_CARD_UID, BlueCurrentCloud, Outcome
 from tests.waiting import wait_for
 
-from .conftest import API_TOKEN, EVSE_IDS
+from .conftest import API_TOKEN, EVSE_IDS, received
 
 EVSE_ID = EVSE_IDS[0]
 GRID_ID = f"GRID-{EVSE_IDS[0]}"
@@ -46,10 +46,6 @@ async def _stop(hass: HomeAssistant, device_id: str) -> None:
     )
 
 
-def _sent(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
-    return [f.message for f in cloud.received if f.command == command and f.message is not None]
-
-
 async def test_start_and_stop(
     hass: HomeAssistant, bc_cloud: BlueCurrentCloud, setup_account: MockConfigEntry
 ) -> None:
@@ -63,7 +59,7 @@ async def test_start_and_stop(
 
     await _stop(hass, _device_id(hass, setup_account))
     assert not charge_point.charging
-    assert [m["evse_id"] for m in _sent(bc_cloud, "STOP_SESSION")] == [EVSE_ID]
+    assert [m["evse_id"] for m in received(bc_cloud, "STOP_SESSION")] == [EVSE_ID]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +85,7 @@ async def test_start_with_a_card(
     }[spelling]
     await _start(hass, _device_id(hass, setup_account), given)
     assert bc_cloud.charge_point(EVSE_ID).session_card == card.uid
-    assert _sent(bc_cloud, "START_SESSION")[-1]["session_token"] == card.uid
+    assert received(bc_cloud, "START_SESSION")[-1]["session_token"] == card.uid
 
 
 @pytest.mark.parametrize("card", ["", APP_CARD_UID])
@@ -114,7 +110,7 @@ async def test_unknown_card(
     assert placeholders["cards"] == ", ".join(
         card.card_id for card in bc_cloud.account(API_TOKEN).cards
     )
-    assert not _sent(bc_cloud, "START_SESSION")
+    assert not received(bc_cloud, "START_SESSION")
     assert not bc_cloud.charge_point(EVSE_ID).charging
 
 
@@ -153,8 +149,8 @@ async def test_device_of_another_integration(
                 await call(hass, device_id)
             assert raised.value.translation_domain == DOMAIN
             assert str(raised.value) == message
-    assert not _sent(bc_cloud, "START_SESSION")
-    assert not _sent(bc_cloud, "STOP_SESSION")
+    assert not received(bc_cloud, "START_SESSION")
+    assert not received(bc_cloud, "STOP_SESSION")
 
 
 async def test_entry_not_loaded(
@@ -171,7 +167,7 @@ async def test_entry_not_loaded(
         assert raised.value.translation_domain == DOMAIN
         assert raised.value.translation_key == "config_entry_not_loaded"
         assert str(raised.value) == "The Blue Current account of Driveway is not loaded"
-    assert not _sent(bc_cloud, "START_SESSION")
+    assert not received(bc_cloud, "START_SESSION")
 
 
 @pytest.mark.parametrize(
@@ -206,7 +202,7 @@ async def test_stop_without_a_session(
         await _stop(hass, _device_id(hass, setup_account))
     assert raised.value.translation_key == "no_session_to_stop"
     assert str(raised.value) == "Driveway has no charge session to stop"
-    assert not _sent(bc_cloud, "STOP_SESSION")
+    assert not received(bc_cloud, "STOP_SESSION")
 
 
 async def test_not_connected(
@@ -246,7 +242,7 @@ async def test_set_delayed_charging_schedule_on_several_charge_points(
         },
         blocking=True,
     )
-    sent = _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING")
+    sent = received(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING")
     assert [(m["evse_id"], m["days"], m["start_time"], m["end_time"]) for m in sent] == [
         (evse_id, "[1,5]", "23:00", "06:30") for evse_id in EVSE_IDS
     ]
@@ -265,7 +261,7 @@ async def test_set_price_based_charging_patches_what_is_given(
         {ATTR_DEVICE_ID: device, "minimum_charge": 25, "departure_time": "07:15"},
         blocking=True,
     )
-    sent = _sent(bc_cloud, "PATCH_PRICE_BASED_CHARGING_SETTINGS")[-1]
+    sent = received(bc_cloud, "PATCH_PRICE_BASED_CHARGING_SETTINGS")[-1]
     assert {k: v for k, v in sent.items() if k not in ("command", "evse_id", "Authorization")} == {
         "minimum_pct": 25,
         "expected_departure_time": "07:15",
@@ -313,7 +309,7 @@ async def test_set_list_and_clear_current_overrides(
         "08:00",
         "18:00",
     )
-    sent = _sent(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
+    sent = received(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
     assert sent["overridestartdays"] == ["SA", "SU"]
     assert sent["overridevalue"] == 10.0
 
@@ -357,7 +353,7 @@ async def test_set_current_override_for_a_duration(
         {ATTR_DEVICE_ID: _device_id(hass, setup_account), "current": 7, "duration": "02:00:00"},
         blocking=True,
     )
-    sent = _sent(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
+    sent = received(bc_cloud, "POST_SET_OVERRIDE_CURRENT")[-1]
     assert (sent["overridestarttime"], sent["overridestartdays"]) == ("23:30", ["WE"])
     assert (sent["overridestoptime"], sent["overridestopdays"]) == ("01:30", ["TH"])
     assert charge_point.currents[0] == 7.0
@@ -404,4 +400,4 @@ async def test_smart_actions_refuse_a_grid(
             blocking=True,
         )
     assert raised.value.translation_key == "invalid_device_id"
-    assert _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING") == []
+    assert received(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING") == []

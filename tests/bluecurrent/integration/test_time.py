@@ -16,7 +16,7 @@ from custom_components.blue_current.const import DOMAIN
 from simulator.bluecurrent import CLOUD_TIMEZONE, BlueCurrentCloud, ManualClock, populate
 from tests.waiting import wait_for
 
-from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS
+from .conftest import API_TOKEN, CUSTOMER_ID, EMAIL, EVSE_IDS, received
 
 EVSE_ID = EVSE_IDS[0]
 # A Wednesday noon in Amsterdam.
@@ -56,10 +56,6 @@ async def _set_time(hass: HomeAssistant, key: str, value: str) -> None:
         {ATTR_ENTITY_ID: _entity_id(hass, Platform.TIME, key), ATTR_TIME: value},
         blocking=True,
     )
-
-
-def _sent(cloud: BlueCurrentCloud, command: str) -> list[dict[str, object]]:
-    return [f.message for f in cloud.received if f.command == command and f.message is not None]
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")
@@ -102,7 +98,7 @@ async def test_delayed_window_is_set_and_holds_the_car_outside_it(
     assert _state(hass, "delayed_charging_end") == "07:00:00"
 
     await _set_time(hass, "delayed_charging_start", "21:30")
-    assert _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING")[-1] | {"Authorization": ""} == {
+    assert received(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING")[-1] | {"Authorization": ""} == {
         "command": "SAVE_SCHEDULE_DELAYED_CHARGING",
         "evse_id": EVSE_ID,
         "days": "[1,2,3,4,5]",
@@ -140,7 +136,7 @@ async def test_departure_time_while_price_based_charging_is_on(
     await wait_for(hass, lambda: _state(hass, "departure_time") == "07:30:00", "departure")
 
     await _set_time(hass, "departure_time", "06:45")
-    sent = _sent(bc_cloud, "PATCH_PRICE_BASED_CHARGING_SETTINGS")[-1]
+    sent = received(bc_cloud, "PATCH_PRICE_BASED_CHARGING_SETTINGS")[-1]
     assert sent["expected_departure_time"] == "06:45"
     assert "minimum_pct" not in sent
     await wait_for(hass, lambda: _state(hass, "departure_time") == "06:45:00", "read back")
@@ -169,4 +165,4 @@ async def test_read_only_profile_leaves_the_times_unavailable(
     assert _state(hass, "delayed_charging_start") == STATE_UNAVAILABLE
     # Home Assistant does not call an unavailable entity: nothing goes out.
     await _set_time(hass, "delayed_charging_start", "21:00")
-    assert _sent(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING") == []
+    assert received(bc_cloud, "SAVE_SCHEDULE_DELAYED_CHARGING") == []

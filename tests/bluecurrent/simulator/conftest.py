@@ -68,3 +68,8 @@ async def peer(simulator: Simulator, http: aiohttp.ClientSession) -> AsyncIterat
     await wait_for(None, lambda: simulator_cloud(simulator).main_connections == 1)
     yield peer
     await peer.socket.close()
+
+
+def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment in March 2025 (the 10th is a Monday), Amsterdam time."""
+    return datetime(2025, 3, day, hour, minute, tzinfo=CLOUD_TIMEZONE)

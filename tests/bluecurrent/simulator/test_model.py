@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 import pytest
 
 from simulator.bluecurrent import (
-    CLOUD_TIMEZONE,
     ChargePoint,
     DelayedCharging,
     ManualClock,
@@ -17,12 +16,7 @@ from simulator.bluecurrent import (
 from simulator.bluecurrent.ratelimit import RequestBudget
 from simulator.bluecurrent.verdicts import Verdict, VerdictBook
 
-from .conftest import START
-
-
-def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in March 2025 (the 10th is a Monday)."""
-    return datetime(2025, 3, day, hour, minute, tzinfo=CLOUD_TIMEZONE)
+from .conftest import START, amsterdam
 
 
 def test_manual_clock_needs_aware_times() -> None:

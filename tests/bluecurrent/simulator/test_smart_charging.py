@@ -14,7 +14,6 @@ import pytest
 
 from simulator.bluecurrent import (
     CHEAP_PRICE,
-    CLOUD_TIMEZONE,
     HEARTBEAT_TIMEOUT,
     PRICE_CURVE,
     BlueCurrentCloud,
@@ -24,16 +23,11 @@ from simulator.bluecurrent import (
 )
 from simulator.bluecurrent.model import Permission
 
-from .conftest import EVSE, EVSE_2
+from .conftest import EVSE, EVSE_2, amsterdam
 from .keys import DELAYED_KEYS, PRICE_BASED_KEYS, PROFILE_OFF_KEYS
 from .peer import Peer
 
 type Data = dict[str, Any]
-
-
-def amsterdam(day: int, hour: int, minute: int = 0) -> datetime:
-    """A moment in March 2025 (the 10th is a Monday), Amsterdam time."""
-    return datetime(2025, 3, day, hour, minute, tzinfo=CLOUD_TIMEZONE)
 
 
 async def move_to(

@@ -28,14 +28,14 @@ from custom_components.blue_current.bluecurrent.state import (
 from tests.paths import INTEGRATION
 
 
-def _charge_point(evse_id: str, name: str = "", **settings: object) -> ChargePoint:
+def _charge_point(evse_id: str, name: str = "") -> ChargePoint:
     return ChargePoint(
         evse_id=evse_id,
         name=name,
         model_type=None,
         chargepoint_type=None,
         activity=None,
-        settings=ChargePointSettings(**settings),  # type: ignore[arg-type]
+        settings=ChargePointSettings(),
         tariff=None,
         default_card=None,
         latitude=None,

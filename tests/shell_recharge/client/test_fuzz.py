@@ -202,7 +202,7 @@ async def test_every_answer_is_read_or_refused_with_our_error(
         started = time.perf_counter()
         fuzz()
         elapsed = time.perf_counter() - started
-    print(f"{examples} asked, {tally.examples} run in {elapsed:.1f} s: {dict(tally.outcomes)}")  # noqa: T201
+    print(f"{examples} asked, {tally.examples} run in {elapsed:.1f} s: {dict(tally.outcomes)}")
     assert tally.foreign == []
     assert tally.bad_values == []
     assert tally.examples >= examples

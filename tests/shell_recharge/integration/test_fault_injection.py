@@ -17,7 +17,6 @@ from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import timedelta
 import logging
-import math
 import random
 import time
 
@@ -30,6 +29,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from custom_components.blue_current.const import SHELL_POLL_INTERVAL
 from simulator.shell import ShellCloud
 from simulator.shell.faults import Corruption
+from tests.faults import live_timers, percentile, real_now
 from tests.waiting import wait_for
 
 from .conftest import entity_id
@@ -37,22 +37,6 @@ from .conftest import entity_id
 SEED = 5
 TIMEOUT = 15.0  # the client's request timeout
 PER_KIND = 12
-
-
-def real_now() -> float:
-    """Wall-clock seconds that keep running while time is frozen."""
-    return time.clock_gettime(time.CLOCK_MONOTONIC)
-
-
-def percentile(ordered: list[float], share: float) -> float:
-    """The value below which `share` of the (sorted) values lie."""
-    return ordered[min(len(ordered) - 1, math.ceil(share * len(ordered)) - 1)]
-
-
-def live_timers(hass: HomeAssistant) -> int:
-    """Timers that will still fire (cancelled ones wait in the heap until their time)."""
-    scheduled = hass.loop._scheduled  # type: ignore[attr-defined]
-    return sum(1 for handle in scheduled if not handle.cancelled())
 
 
 FAULTS: dict[str, Callable[[ShellCloud], None]] = {
@@ -140,7 +124,7 @@ async def test_shell_fault_injection_run(
             moved += SHELL_POLL_INTERVAL / 2
             if polls() > asked:
                 break
-        await wait_for(hass, lambda: polls() > asked, f"the poll that meets {kind}")  # noqa: B023
+        await wait_for(hass, lambda asked=asked: polls() > asked, f"the poll that meets {kind}")
         if slow:
             await move_on(TIMEOUT + 1 if kind == "slow-too-slow" else 6)
             moved += TIMEOUT + 1 if kind == "slow-too-slow" else 6
@@ -186,7 +170,7 @@ async def test_shell_fault_injection_run(
         ),
         f"recovery (simulated): max {ordered[-1]:.0f} s, p99 {percentile(ordered, 0.99):.0f} s",
     ]
-    print("\n" + "\n".join(lines))  # noqa: T201
+    print("\n" + "\n".join(lines))
     assert healed == injected
     assert sum(injected.values()) == len(FAULTS) * PER_KIND
     # A 401 is healed by a fresh token within the same poll: the user never sees it.

@@ -117,7 +117,8 @@ def debug_everywhere(caplog: pytest.LogCaptureFixture) -> None:
 
 
 @pytest.mark.usefixtures("entity_registry_enabled_by_default")  # every entity may log
-async def test_no_secret_outside_the_config_entries(  # noqa: PLR0917 (fixtures)
+async def test_no_secret_outside_the_config_entries(
+    *,
     debug_everywhere: None,
     hass: HomeAssistant,
     frozen: FrozenDateTimeFactory,
@@ -178,7 +179,7 @@ async def test_no_secret_outside_the_config_entries(  # noqa: PLR0917 (fixtures)
     for key, value in stored.items():
         text = json.dumps(value, default=str)
         findings += [f"storage {key}: {name}" for name in findings_in(text, secrets)]
-    print(  # noqa: T201
+    print(
         f"\nsecrets scan: {len(records)} log records, {len(diagnostics)} diagnostics, "
         f"{len(repairs)} repairs, {len(stored)} stored files, {len(secrets)} secrets; "
         f"findings: {len(findings)}"
