@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
 import logging
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant, ServiceResponse
@@ -232,3 +233,10 @@ async def call_action(hass: HomeAssistant, service: str, data: dict[str, Any]) -
     )
     assert response is not None
     return dict(response)
+
+
+@pytest.fixture
+def only_this_platform(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Set up only the platform the test module is about (its PLATFORM)."""
+    with patch("custom_components.blue_current.CARD_PLATFORMS", [request.module.PLATFORM]):
+        yield

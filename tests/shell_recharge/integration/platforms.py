@@ -6,6 +6,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
 from syrupy.assertion import SnapshotAssertion
 
@@ -71,3 +72,29 @@ def check_unique_ids_and_device(
     assert EMA_ID not in str(device)
     assert device.entry_type is dr.DeviceEntryType.SERVICE
     assert {e.device_id for e in entries} == {device.id}
+
+
+# Each card platform's test file binds these two to its PLATFORM (see conftest.only_this_platform).
+
+
+@pytest.mark.usefixtures("only_this_platform")
+async def test_snapshot(
+    hass: HomeAssistant,
+    frozen: FrozenDateTimeFactory,
+    shell_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """The platform's entities, for a card charging at its default EVSE."""
+    await check_snapshot(hass, frozen, shell_entry, entity_registry, snapshot)
+
+
+@pytest.mark.usefixtures("only_this_platform")
+async def test_unique_ids_and_device(
+    request: pytest.FixtureRequest,
+    hass: HomeAssistant,
+    setup_shell: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Unique ids "{key}_{card}", all on the card's one device."""
+    check_unique_ids_and_device(hass, request.module.PLATFORM, setup_shell, entity_registry)
