@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
+from datetime import datetime
+
 from homeassistant.components.sensor import SensorEntity
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
@@ -24,18 +27,9 @@ class WritesOnlyChanges(Entity):
     _refused = False  # Home Assistant refused the last state (logged once)
 
     def _state_form(self) -> tuple[object, ...]:
-        """What the next write would carry that can change (the static attributes left out).
-
-        A sensor's state is its native value formatted by fixed rules (unit, precision,
-        device class) and its capability attributes (state class, options) come from its
-        description, so the native value and the extra attributes stand for it: the same
-        comparison, without formatting twice for every write.
-        """
-        available = self.available
-        if not available:
+        """What the next write would carry that can change (the static attributes left out)."""
+        if not self.available:
             return (False,)
-        if isinstance(self, SensorEntity):
-            return (True, self.native_value, self.extra_state_attributes)
         return (
             True,
             self.state,
@@ -67,3 +61,29 @@ class WritesOnlyChanges(Entity):
             self._written = self._state_form()
         self._form_known = False
         super()._async_write_ha_state()
+
+
+type SensorValue = float | str | datetime | None
+
+
+class WrittenSensor(WritesOnlyChanges, SensorEntity):
+    """A sensor whose value is computed once per write: compared with the shown one, then
+    handed to Home Assistant as the native value (never computed a second time)."""
+
+    @abstractmethod
+    def _current_value(self) -> SensorValue:
+        """The value the sensor shows now."""
+
+    def _state_form(self) -> tuple[object, ...]:
+        """The native value and the extra attributes stand for the state.
+
+        A sensor's state is its native value formatted by fixed rules (unit, precision,
+        device class) and its capability attributes (state class, options) come from its
+        description: the same comparison, without formatting twice for every write.
+        """
+        if not self.available:
+            return (False,)
+        value = self._current_value()
+        # Whether written now or not: when the form is unchanged, so is this value.
+        self._attr_native_value = value
+        return (True, value, self.extra_state_attributes)

@@ -51,7 +51,10 @@ class KeyListeners:
                 groups = list(by_field.values())
             else:
                 groups = [by_field[name] for name in changed if name in by_field]
-                groups.append(by_field.get(None, []))
+                if None in by_field:
+                    groups.append(by_field[None])
+            if not groups:
+                continue
             woken = groups[0] if len(groups) == 1 else dict.fromkeys(chain(*groups))
             for listener in tuple(woken):
                 listener()

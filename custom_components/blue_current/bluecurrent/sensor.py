@@ -9,7 +9,6 @@ from datetime import datetime, timedelta
 from homeassistant.components.sensor import (
     RestoreSensor,
     SensorDeviceClass,
-    SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
@@ -28,6 +27,7 @@ from homeassistant.helpers.restore_state import RestoredExtraData, RestoreEntity
 from homeassistant.util import dt as dt_util
 
 from ..api.bluecurrent import Activity, ChargePointStatus, GridStatus, Tariff, VehicleStatus
+from ..entity import SensorValue, WrittenSensor
 from .charging import (
     ChargingState,
     LimitSource,
@@ -47,8 +47,6 @@ from .entity import (
     setup_per_charge_point,
 )
 from .state import ChargePointData
-
-type SensorValue = float | str | datetime | None
 
 _VOLTAGES = ("voltage_phase_1", "voltage_phase_2", "voltage_phase_3")
 _CURRENTS = ("current_phase_1", "current_phase_2", "current_phase_3")
@@ -330,7 +328,7 @@ GRID_SENSORS: tuple[GridSensorDescription, ...] = (
 )
 
 
-class ChargePointSensor(ChargePointEntity, SensorEntity):
+class ChargePointSensor(ChargePointEntity, WrittenSensor):
     """A sensor of a charge point."""
 
     entity_description: ChargePointSensorDescription
@@ -351,8 +349,7 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
             currency = tariff.currency or CURRENCY_EURO
             self._attr_native_unit_of_measurement = description.tariff_unit(currency)
 
-    @property
-    def native_value(self) -> SensorValue:
+    def _current_value(self) -> SensorValue:
         """The value from the charge point's snapshot."""
         cp = self.charge_point
         return None if cp is None else self.entity_description.reads(cp)
@@ -365,13 +362,12 @@ class ChargePointSensor(ChargePointEntity, SensorEntity):
         return None if cp is None or cycle_start is None else cycle_start(cp)
 
 
-class GridSensor(GridEntity, SensorEntity):
+class GridSensor(GridEntity, WrittenSensor):
     """A sensor of a grid."""
 
     entity_description: GridSensorDescription
 
-    @property
-    def native_value(self) -> float | None:
+    def _current_value(self) -> float | None:
         """The value from the grid's snapshot."""
         grid = self.grid
         return None if grid is None else self.entity_description.value_fn(grid)
@@ -411,7 +407,7 @@ _LIMIT_FIELDS = frozenset({"activity", "max_usage", "smart_charging_max_usage", 
 _SCHEDULE_CHECK = timedelta(minutes=1)
 
 
-class CurrentLimitSensor(ChargePointEntity, SensorEntity):
+class CurrentLimitSensor(ChargePointEntity, WrittenSensor):
     """The current a car may draw now: the installation's, smart charging's, an override's."""
 
     entity_description: CurrentLimitSensorDescription
@@ -436,8 +432,7 @@ class CurrentLimitSensor(ChargePointEntity, SensorEntity):
     def _async_minute(self, _now: datetime) -> None:
         self._handle_coordinator_update()
 
-    @property
-    def native_value(self) -> float | str | None:
+    def _current_value(self) -> float | str | None:
         """The amperes, or the source."""
         cp = self.charge_point
         if cp is None:
@@ -461,7 +456,7 @@ LIFETIME_ENERGY = SensorEntityDescription(
 _SESSION_FIELDS = frozenset({"session_energy", "session_started"})
 
 
-class LifetimeEnergySensor(ChargePointEntity, SensorEntity, RestoreEntity):
+class LifetimeEnergySensor(ChargePointEntity, WrittenSensor, RestoreEntity):
     """The sum of every session's energy, for the Energy dashboard; never goes down."""
 
     def __init__(
@@ -497,8 +492,7 @@ class LifetimeEnergySensor(ChargePointEntity, SensorEntity, RestoreEntity):
         self._observe()
         super()._handle_coordinator_update()
 
-    @property
-    def native_value(self) -> float:
+    def _current_value(self) -> float:
         """The total in kWh."""
         return self._meter.total
 
@@ -544,7 +538,7 @@ _FINISHED_FIELDS = frozenset(
 )
 
 
-class LastSessionSensor(ChargePointEntity, RestoreSensor):
+class LastSessionSensor(ChargePointEntity, WrittenSensor, RestoreSensor):
     """A figure of the last finished session: kept while the next one runs, and restored."""
 
     entity_description: LastSessionSensorDescription
@@ -578,8 +572,7 @@ class LastSessionSensor(ChargePointEntity, RestoreSensor):
         self._read()
         super()._handle_coordinator_update()
 
-    @property
-    def native_value(self) -> float | None:
+    def _current_value(self) -> float | None:
         """The last finished session's figure."""
         return self._value
 

@@ -88,8 +88,8 @@ class AccountData:
     def apply(self, event: Event) -> Change:
         """Apply one event from the cloud; return what changed."""
         match event:
-            case StatusEvent(status=status):
-                return self._apply_status(status)
+            case StatusEvent():
+                return self._apply_status(event)
             case SettingsEvent(evse_id=evse_id, settings=settings):
                 return self._apply_settings(evse_id, settings)
             case GridCurrentEvent():
@@ -106,13 +106,18 @@ class AccountData:
             case OverrideSchedulesEvent(schedules=schedules):
                 return self._apply_overrides(schedules)
 
-    def _apply_status(self, new: ChargePointStatus) -> Change:
+    def _apply_status(self, event: StatusEvent) -> Change:
+        new = event.status
         current = self.charge_points.get(new.evse_id)
         if current is None:
             return NOTHING
         old = current.status
         if old is None:
             changed = EVERYTHING
+        elif event.follows is old:  # the client compared with what we hold: take its answer
+            changed = event.changed
+            if not changed:
+                return NOTHING
         else:
             # Field by field in one pass: most pushes change one or two of them.
             changed = frozenset(

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
-    SensorEntity,
     SensorEntityDescription,
     SensorStateClass,
 )
@@ -18,12 +16,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.shell import SessionState
+from ..entity import SensorValue, WrittenSensor
 from ..entry import CardConfigEntry
 from .entity import ShellCardEntity
 from .models import CardData, FailureReason
 from .sessions import state_key
-
-type SensorValue = float | str | datetime | None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,13 +87,12 @@ async def async_setup_entry(
     async_add_entities(ShellCardSensor(coordinator, d) for d in SHELL_SENSORS)
 
 
-class ShellCardSensor(ShellCardEntity, SensorEntity):
+class ShellCardSensor(ShellCardEntity, WrittenSensor):
     """A sensor of a Shell Recharge card."""
 
     entity_description: ShellCardSensorDescription
 
-    @property
-    def native_value(self) -> SensorValue:
+    def _current_value(self) -> SensorValue:
         """The value from the card's data."""
         return self.entity_description.value_fn(self.coordinator.data)
 

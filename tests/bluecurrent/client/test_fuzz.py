@@ -169,7 +169,7 @@ def _leaves(value: object, name: str = "") -> Iterator[tuple[str, object]]:
     if is_dataclass(value) and not isinstance(value, type):
         for item in fields(value):
             yield from _leaves(getattr(value, item.name), item.name)
-    elif isinstance(value, tuple):
+    elif isinstance(value, tuple | frozenset):
         for item in value:
             yield from _leaves(item, name)
     else:

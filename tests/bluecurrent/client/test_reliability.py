@@ -107,7 +107,7 @@ async def test_a_frame_that_cannot_be_handled_ends_run_with_our_error(
     def broken(_parser: FrameParser, _frame: object) -> None:
         raise ZeroDivisionError  # stands for a parser bug not known yet
 
-    monkeypatch.setattr(FrameParser, "status", broken)
+    monkeypatch.setattr(FrameParser, "status_event", broken)
     async with running(client, bc_cloud=bc_cloud) as recorder:
         await bc_cloud.push_status(EVSE)
         with pytest.raises(BlueCurrentProtocolError, match="ZeroDivisionError") as caught:

@@ -85,3 +85,19 @@ def test_values_nested_too_deep_to_compare_are_read_again() -> None:
     status = parser.status(_frame({**FULL, "actual_v1": deep}))
     assert status.voltage_phase_1 is None
     assert status.voltage_phase_2 == 231.0
+
+
+def test_a_push_tells_which_fields_changed_from_the_status_it_follows() -> None:
+    parser = FrameParser()
+    first = parser.status_event(_frame(FULL))
+    assert (first.follows, first.changed) == (None, frozenset())  # nothing to compare with
+    second = parser.status_event(_frame({**FULL, "actual_p1": 9.5, "actual_kwh": 3.6}))
+    assert second.follows is first.status
+    assert second.changed == {"current_phase_1", "session_energy"}
+    # A wire value that differs but reads the same (32 and "32") is no change.
+    third = parser.status_event(
+        _frame({**FULL, "actual_p1": 9.5, "actual_kwh": 3.6, "max_usage": "32"})
+    )
+    assert third.changed == frozenset()
+    assert third.status is second.status  # nothing changed: the same status object
+    assert third.follows is second.status

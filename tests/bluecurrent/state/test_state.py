@@ -131,3 +131,19 @@ def test_cards_wake_everyone_only_when_they_changed() -> None:
     assert data.apply(ChargeCardsEvent(cards)).everyone
     assert not data.apply(ChargeCardsEvent(cards))
     assert data.cards == cards
+
+
+def test_a_status_that_follows_the_held_one_is_taken_by_its_changed_fields() -> None:
+    data = _account("A")
+    first = ChargePointStatus(evse_id="A", activity=Activity.AVAILABLE, session_energy=1.0)
+    data.apply(StatusEvent(first))
+    second = ChargePointStatus(evse_id="A", activity=Activity.CHARGING, session_energy=2.0)
+    # The client's comparison is trusted only when it compared with the status held here.
+    told = frozenset({"session_energy"})
+    assert data.apply(StatusEvent(second, follows=first, changed=told)).keys == {"A": told}
+    assert data.charge_points["A"].status is second
+    assert not data.apply(StatusEvent(second, follows=second, changed=frozenset()))
+    # Compared with another status: every field is compared here again.
+    third = ChargePointStatus(evse_id="A", activity=Activity.AVAILABLE, session_energy=2.0)
+    change = data.apply(StatusEvent(third, follows=first, changed=frozenset({"session_energy"})))
+    assert change.keys == {"A": frozenset({"activity"})}

@@ -48,12 +48,12 @@ from .models import (
     OverrideSchedulesEvent,
     Setting,
     SettingsEvent,
-    StatusEvent,
 )
 from .parse import EXCERPT_LENGTH, FrameParser, excerpt, identifier
 from .ratelimit import next_reset
 
 _LOGGER = logging.getLogger(__name__)
+_TEXT = aiohttp.WSMsgType.TEXT
 
 DEFAULT_URL = "wss://motown.bluecurrent.nl/haserver"
 RATE_LIMIT_CLOSE_CODE = 4001
@@ -359,13 +359,14 @@ class BlueCurrentClient:
     async def _receive_loop(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         async for message in ws:
             self._received += 1
-            match message.type:
-                case aiohttp.WSMsgType.PING:
+            kind = message.type
+            if kind is not _TEXT:  # almost every message is a text frame: test that first
+                if kind is aiohttp.WSMsgType.PING:
                     await ws.pong(message.data)
                     continue
-                case aiohttp.WSMsgType.PONG:
+                if kind is aiohttp.WSMsgType.PONG:
                     continue
-                case aiohttp.WSMsgType.ERROR:
+                if kind is aiohttp.WSMsgType.ERROR:
                     raise BlueCurrentConnectionError("Connection error")
             try:
                 self._on_frame(message.data)
@@ -418,7 +419,7 @@ class BlueCurrentClient:
         parser = self._parser
         match name:
             case "CH_STATUS":
-                return StatusEvent(parser.status(frame))
+                return parser.status_event(frame)
             case "GRID_CURRENT":
                 return parser.grid_current(frame)
             case "GRID_STATUS":

@@ -304,9 +304,16 @@ class ChargePointsEvent:
 
 @dataclass(frozen=True, slots=True)
 class StatusEvent:
-    """A new status of one charge point."""
+    """A new status of one charge point.
+
+    follows: the status the client compared this one with (the charge point's previous
+    one on this client), and changed: the fields that differ from it. A receiver that holds
+    exactly `follows` can take `changed` instead of comparing every field again.
+    """
 
     status: ChargePointStatus
+    follows: ChargePointStatus | None = None
+    changed: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ numbers must be finite, identifiers must be text or integers, and logged values 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from datetime import UTC, datetime, time
 import json
 import logging
@@ -32,11 +33,13 @@ from .models import (
     OverrideSchedule,
     PriceBasedChargingSettings,
     Setting,
+    StatusEvent,
     Tariff,
     VehicleStatus,
 )
 
 _LOGGER = logging.getLogger(__name__)
+_ABSENT = object()
 
 # The cloud's timestamps are Amsterdam wall-clock time unless they carry an offset.
 CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -86,7 +89,8 @@ class FrameParser:
         self._reported: set[tuple[str, str]] = set()
         self._timestamps: dict[str, datetime | None] = {}
         # Per charge point: its last CH_STATUS data and the field values read from it.
-        self._statuses: dict[str, tuple[Raw, list[Any]]] = {}
+        # evse_id -> its last CH_STATUS data, the values read from it, the status made of them
+        self._statuses: dict[str, tuple[Raw, list[Any], ChargePointStatus]] = {}
 
     def _report(self, field: str, problem: str, value: object) -> None:
         if (field, problem) in self._reported:
@@ -215,8 +219,8 @@ class FrameParser:
 
     def card(self, raw: object) -> ChargeCard | None:
         """A charge card; None when it has no uid."""
-        uid = identifier(raw.get("uid")) if isinstance(raw, Mapping) else None
-        if uid is None or not isinstance(raw, Mapping):
+        uid = identifier(raw.get("uid")) if isinstance(raw, dict) else None
+        if uid is None or not isinstance(raw, dict):
             self._report("charge card", "no uid", raw)
             return None
         valid = raw.get("valid", 1)
@@ -255,8 +259,8 @@ class FrameParser:
 
     def charge_point(self, raw: object) -> ChargePoint | None:
         """A CHARGE_POINTS entry; None when it has no evse_id."""
-        evse_id = identifier(raw.get("evse_id")) if isinstance(raw, Mapping) else None
-        if evse_id is None or not isinstance(raw, Mapping):
+        evse_id = identifier(raw.get("evse_id")) if isinstance(raw, dict) else None
+        if evse_id is None or not isinstance(raw, dict):
             self._report("charge point", "no evse_id", raw)
             return None
         tariff = raw.get("tariff")
@@ -286,51 +290,73 @@ class FrameParser:
         )
 
     def status(self, frame: Raw) -> ChargePointStatus:
-        """A CH_STATUS frame.
+        """A CH_STATUS frame's status."""
+        return self.status_event(frame).status
+
+    def status_event(self, frame: Raw) -> StatusEvent:
+        """A CH_STATUS frame, with the fields that differ from the charge point's last one.
 
         A charge point repeats most of its status in every push: only the wire keys whose
         value differs from its previous push are read again, the rest is taken from the
-        status read then (a field's value depends on its wire value alone).
+        status read then (a field's value depends on its wire value alone). A push that
+        changes nothing gives the previous status object itself.
         """
         data = frame.get("data")
-        if not isinstance(data, Mapping):
+        if not isinstance(data, dict):
             raise BlueCurrentProtocolError("CH_STATUS without data")
         evse_id = identifier(frame.get("evse_id")) or identifier(data.get("evse_id"))
         if evse_id is None:
             raise BlueCurrentProtocolError("CH_STATUS without evse_id")
         previous = self._statuses.get(evse_id)
-        try:
-            values = self._read_changed(data, previous)
-        except RecursionError:  # comparing values nested absurdly deep: read them all
-            values = self._read_changed(data, None)
+        if previous is None:
+            values = [read(self, data) for read in _STATUS_READ]
+            status = ChargePointStatus(evse_id, *values)
+            event = StatusEvent(status)
+        else:
+            before, values, follows = previous
+            try:
+                values, changed = self._read_changed(data, before, values)
+            except RecursionError:  # comparing values nested absurdly deep: read them all
+                values = [read(self, data) for read in _STATUS_READ]
+                status = ChargePointStatus(evse_id, *values)
+                event = StatusEvent(status)
+            else:
+                status = ChargePointStatus(evse_id, *values) if changed else follows
+                event = StatusEvent(status, follows, changed)
         if len(self._statuses) >= _STATUS_MEMORY_SIZE:
             self._statuses.clear()
         # Kept as received: a decoded frame is never changed after it was read.
-        self._statuses[evse_id] = (data, values)
-        return ChargePointStatus(evse_id, *values)
+        self._statuses[evse_id] = (data, values, status)
+        return event
 
-    def _read_changed(self, data: Raw, previous: tuple[Raw, list[Any]] | None) -> list[Any]:
-        if previous is None:
-            return [read(self, data) for _key, read in _STATUS_READERS]
-        before, values = previous
-        values = values.copy()
-        try:
-            # Set arithmetic in C; values that are lists or objects are unhashable.
-            changed = {key for key, _value in data.items() - before.items()}
-            changed.update(before.keys() - data.keys())
-        except TypeError:
-            changed = {key for key, _read in _STATUS_READERS if data.get(key) != before.get(key)}
-        for key in changed:
+    def _read_changed(
+        self, data: Raw, before: Raw, values: list[Any]
+    ) -> tuple[list[Any], frozenset[str]]:
+        """The values with the changed wire keys read again, and the fields that changed."""
+        # One lookup per key of the new frame: the cheapest diff we measured (a set
+        # difference of the items hashes every pair of both frames).
+        was = before.get
+        keys = [key for key, value in data.items() if was(key, _ABSENT) != value]
+        if len(data) != len(before) or any(key not in before for key in keys):
+            keys.extend(before.keys() - data.keys())  # keys the new frame left out
+        changed: list[str] = []
+        for key in keys:
             index = _STATUS_INDEX.get(key)
-            if index is not None:
-                values[index] = _STATUS_READERS[index][1](self, data)
-        return values
+            if index is None:
+                continue
+            value = _STATUS_READ[index](self, data)
+            if value != values[index]:
+                if not changed:
+                    values = values.copy()
+                values[index] = value
+                changed.append(_STATUS_FIELDS[index])
+        return values, frozenset(changed)
 
     def grid_status(self, frame: Raw) -> GridStatus:
         """A GRID_STATUS frame (phases nested in data)."""
         data = frame.get("data")
-        grid_id = identifier(data.get("id")) if isinstance(data, Mapping) else None
-        if grid_id is None or not isinstance(data, Mapping):
+        grid_id = identifier(data.get("id")) if isinstance(data, dict) else None
+        if grid_id is None or not isinstance(data, dict):
             raise BlueCurrentProtocolError("GRID_STATUS without data or id")
         n = self.number
         return GridStatus(
@@ -357,8 +383,8 @@ class FrameParser:
 
     def override_schedule(self, raw: object) -> OverrideSchedule | None:
         """One override-current schedule; None when it has no id."""
-        schedule_id = identifier(raw.get("schedule_id")) if isinstance(raw, Mapping) else None
-        if schedule_id is None or not isinstance(raw, Mapping):
+        schedule_id = identifier(raw.get("schedule_id")) if isinstance(raw, dict) else None
+        if schedule_id is None or not isinstance(raw, dict):
             self._report("override schedule", "no schedule_id", raw)
             return None
         charge_points = raw.get("charge_points")
@@ -520,3 +546,5 @@ _STATUS_READERS: tuple[tuple[str, Callable[[FrameParser, Raw], Any]], ...] = (
     ("socket_id", lambda p, raw: p.whole_number(raw, "socket_id")),
 )
 _STATUS_INDEX = {key: index for index, (key, _read) in enumerate(_STATUS_READERS)}
+_STATUS_FIELDS = tuple(f.name for f in fields(ChargePointStatus))[1:]
+_STATUS_READ = tuple(read for _key, read in _STATUS_READERS)
