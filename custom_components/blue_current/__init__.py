@@ -10,7 +10,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .bluecurrent import PLATFORMS as ACCOUNT_PLATFORMS, async_setup_account
+from .bluecurrent import (
+    PLATFORMS as ACCOUNT_PLATFORMS,
+    async_remove_account,
+    async_setup_account,
+)
 from .const import DOMAIN
 from .entry import AnyConfigEntry, is_account_entry, is_card_entry
 from .services import async_setup_services
@@ -40,3 +44,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: AnyConfigEntry) -> bool
     """Close the connection or stop polling (through the unload callbacks); drop the entities."""
     platforms = CARD_PLATFORMS if is_card_entry(entry) else ACCOUNT_PLATFORMS
     return await hass.config_entries.async_unload_platforms(entry, platforms)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: AnyConfigEntry) -> None:
+    """An entry is deleted: remove what it stored besides its config entry."""
+    if is_account_entry(entry):
+        await async_remove_account(hass, entry)

@@ -10,7 +10,7 @@ from ..api.bluecurrent import DEFAULT_URL, BlueCurrentClient
 from ..const import CONF_API_TOKEN, CONF_SERVER_URL
 from ..entry import AccountConfigEntry
 from .coordinator import BlueCurrentCoordinator
-from .limit import CurrentLimits
+from .limit import CurrentLimits, async_forget_owned
 from .migration import async_listen_for_core_grid
 
 # The platforms of an account.
@@ -40,3 +40,8 @@ async def async_setup_account(hass: HomeAssistant, entry: AccountConfigEntry) ->
     entry.async_on_unload(coordinator.limits.async_shutdown)
     entry.async_on_unload(async_listen_for_core_grid(hass, entry))
     await coordinator.async_start()
+
+
+async def async_remove_account(hass: HomeAssistant, entry: AccountConfigEntry) -> None:
+    """Delete what the account stored beside its entry."""
+    await async_forget_owned(hass, entry.entry_id)

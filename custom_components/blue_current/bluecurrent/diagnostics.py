@@ -48,5 +48,10 @@ def account_diagnostics(entry: AccountConfigEntry) -> dict[str, Any]:
         "grids": {grid_id: asdict(grid) for grid_id, grid in data.grids.items()},
         "grid_of_charge_point": dict(data.grid_of_charge_point),
         "cards": [asdict(card) for card in data.cards],
+        # None until the cloud listed them; the current limits are the ones marked ours.
+        "override_schedules": None
+        if data.overrides is None
+        else [asdict(schedule) for schedule in data.overrides],
+        "current_limit_schedules": coordinator.limits.owned,
     }
     return async_redact_data(diagnostics, TO_REDACT)

@@ -61,6 +61,16 @@ def whole_week_plan(evse_id: str, amps: int) -> OverrideCurrentPlan:
     )
 
 
+def _owned_store(hass: HomeAssistant, entry_id: str) -> Store[dict[str, str]]:
+    """Where an account remembers which schedules are ours (evse_id -> schedule id)."""
+    return Store(hass, STORAGE_VERSION, f"{DOMAIN}.current_limits.{entry_id}")
+
+
+async def async_forget_owned(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove what an account remembered of its schedules (the entry is deleted)."""
+    await _owned_store(hass, entry_id).async_remove()
+
+
 def requested_amperes(value: float, maximum: int) -> int:
     """Whole amperes for a requested value: rounded down (never above what was asked)."""
     return max(MIN_CURRENT, min(maximum, math.floor(value + 1e-6)))
@@ -73,10 +83,7 @@ class CurrentLimits:
         """Nothing owned until async_load."""
         self._hass = hass
         self._coordinator = coordinator
-        entry_id = coordinator.config_entry.entry_id
-        self._store: Store[dict[str, str]] = Store(
-            hass, STORAGE_VERSION, f"{DOMAIN}.current_limits.{entry_id}"
-        )
+        self._store = _owned_store(hass, coordinator.config_entry.entry_id)
         self._owned: dict[str, str] = {}  # evse_id -> the id of our schedule
         self._pending: dict[str, int] = {}
         self._timers: dict[str, CALLBACK_TYPE] = {}
@@ -96,6 +103,11 @@ class CurrentLimits:
             cancel()
         self._timers.clear()
         self._pending.clear()
+
+    @property
+    def owned(self) -> dict[str, str]:
+        """The schedule that is ours, per charge point."""
+        return dict(self._owned)
 
     @property
     def busy(self) -> bool:

@@ -14,8 +14,9 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.filters import props
 
 from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL
-from simulator.bluecurrent import BlueCurrentCloud
+from simulator.bluecurrent import BlueCurrentCloud, OverrideSchedule
 from simulator.server import Simulator
+from tests.waiting import wait_for
 
 from .conftest import API_TOKEN, EMAIL, EVSE_IDS
 
@@ -130,3 +131,39 @@ async def test_diagnostics_while_disconnected(
     charge_points = diagnostics["charge_points"]
     assert isinstance(charge_points, dict)
     assert sorted(charge_points) == sorted(EVSE_IDS)
+
+
+async def test_diagnostics_list_the_override_schedules(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """A schedule made in the app is listed (what limits a charge point is often the question)."""
+    bc_cloud.account(API_TOKEN).schedules[99] = OverrideSchedule(
+        schedule_id=99,
+        charge_points=[EVSE_IDS[0]],
+        start_time="08:00",
+        stop_time="09:00",
+        start_days=["MO"],
+        stop_days=["MO"],
+        current=7,
+    )
+    assert await hass.config_entries.async_reload(setup_account.entry_id)
+    coordinator = setup_account.runtime_data
+    await wait_for(hass, lambda: coordinator.data.overrides, "the schedules listed")
+
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, setup_account)
+
+    assert diagnostics["override_schedules"] == [
+        {
+            "schedule_id": "99",
+            "charge_points": [EVSE_IDS[0]],
+            "start_time": "08:00",
+            "stop_time": "09:00",
+            "start_days": ["MO"],
+            "stop_days": ["MO"],
+            "current": 7.0,
+        }
+    ]
+    assert diagnostics["current_limit_schedules"] == {}  # none of them is ours

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 import random
+from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -427,3 +428,27 @@ async def test_the_list_is_refreshed_hourly_and_not_per_reconnect(
     await _advance(hass, freezer, 3601)
     await wait_for(hass, lambda: _state(hass) == "8.0", "the app's change")
     assert lists() == 2
+
+
+async def test_deleting_the_entry_forgets_which_schedule_was_ours(
+    hass: HomeAssistant,
+    hass_storage: dict[str, Any],
+    freezer: FrozenDateTimeFactory,
+    bc_cloud: BlueCurrentCloud,
+    setup_account: MockConfigEntry,
+) -> None:
+    """The file that remembers our schedule goes with the entry; a reload keeps it."""
+    key = f"{DOMAIN}.current_limits.{setup_account.entry_id}"
+    await _set(hass, 12)
+    await _advance(hass, freezer, 3.5)
+    await _written(hass, bc_cloud, 1)
+    await _advance(hass, freezer, 15)  # past the store's delayed save
+    await hass.async_block_till_done()
+    assert list(hass_storage[key]["data"]) == [EVSE_ID]
+
+    assert await hass.config_entries.async_reload(setup_account.entry_id)
+    await hass.async_block_till_done()
+    assert key in hass_storage
+    await hass.config_entries.async_remove(setup_account.entry_id)
+    await hass.async_block_till_done()
+    assert key not in hass_storage
