@@ -97,6 +97,12 @@ NOTES = """\
   total is receive floor + write floor.
 - **Profiled window.** After the measured window, {plan.profile_messages:,} more messages with
   cProfile on in ours and in the write floor; see "Where our time goes".
+- **Write floor with plain sensors.** Then {plan.sensor_floor_messages:,} more messages in which the
+  write floor writes, at the same rate, {floor_entities} plain sensors instead (a
+  `SensorEntity` with a device class, unit and state class as ours' sensors have: energy,
+  current, voltage, power and cost in turn), measured and scaled the same way. It shows what
+  Home Assistant's sensor platform adds to every write, whoever makes it; ours' in-Home
+  Assistant CPU is shown against it in its own row.
 - **Set-up.** A fresh Home Assistant per measurement; the time from adding the entry until it
   is loaded, every enabled entity has a state, every charge point's `activity` sensor shows a
   value and so does the grid's average current. The flavours take turns; median of

@@ -4,21 +4,38 @@ Receive floor: one aiohttp websocket on the simulator, logged in as an account's
 connection, that decodes each frame with orjson (the decoder Home Assistant itself uses) and
 drops it. Write floor: the same receiver inside a Home Assistant process that, per frame,
 writes as many states of plain entities as our integration changes per message; nothing else.
+The same writes of plain sensors (a device class, unit and state class, as ours have) show
+what Home Assistant's sensor platform adds to each write, whoever makes it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 import logging
+from typing import Protocol
 
 import aiohttp
 from aiohttp import WSMsgType
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    CURRENCY_EURO,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_component import EntityComponent
 import orjson
 
 DOMAIN = "bench_floor"  # the plain entities' domain: entity ids bench_floor.plain_N
+SENSOR_DOMAIN = "bench_floor_sensor"  # the plain sensors' domain
 ENTITIES = 100  # plain entities the writes rotate over
 LOGIN_TIMEOUT = 30.0
 
@@ -91,6 +108,13 @@ async def drain(
             on_frame()
 
 
+class Shows(Protocol):
+    """An entity the writer gives a new value."""
+
+    def show(self, value: int) -> None:
+        """Take a new state and write it."""
+
+
 class PlainEntity(Entity):
     """An entity with a name, a unique id and a state: nothing to compute on a write."""
 
@@ -108,12 +132,69 @@ class PlainEntity(Entity):
         self.async_write_ha_state()
 
 
-async def add_plain_entities(hass: HomeAssistant, count: int = ENTITIES) -> list[PlainEntity]:
-    """Plain entities added the ordinary way (an EntityComponent), each with its first state."""
-    component = EntityComponent[PlainEntity](_LOGGER, DOMAIN, hass)
+# The kinds of sensor ours writes on a push: energy, current, voltage, power and cost.
+SENSOR_KINDS = (
+    SensorEntityDescription(
+        key="energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+    ),
+    SensorEntityDescription(
+        key="current",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    SensorEntityDescription(
+        key="voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    SensorEntityDescription(
+        key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+    ),
+    SensorEntityDescription(
+        key="cost",
+        device_class=SensorDeviceClass.MONETARY,
+        native_unit_of_measurement=CURRENCY_EURO,
+        state_class=SensorStateClass.TOTAL,
+    ),
+)
+
+
+class PlainSensor(SensorEntity):
+    """A sensor with a device class, unit and state class as ours have; its value is set."""
+
+    _attr_should_poll = False
+
+    def __init__(self, number: int) -> None:
+        """Sensor N, of the kinds in turn, value 0."""
+        self.entity_description = SENSOR_KINDS[number % len(SENSOR_KINDS)]
+        self._attr_unique_id = f"sensor_{number}"
+        self._attr_name = f"Sensor {number}"
+        self._attr_native_value = 0.0
+
+    def show(self, value: int) -> None:
+        """Take a new value and write it."""
+        self._attr_native_value = value / 1000
+        self.async_write_ha_state()
+
+
+async def add_plain_entities(
+    hass: HomeAssistant, count: int = ENTITIES
+) -> tuple[list[PlainEntity], list[PlainSensor]]:
+    """Plain entities and plain sensors, added the ordinary way (an EntityComponent each),
+    each with its first state."""
     entities = [PlainEntity(number) for number in range(count)]
-    await component.async_add_entities(entities)
-    return entities
+    await EntityComponent[PlainEntity](_LOGGER, DOMAIN, hass).async_add_entities(entities)
+    sensors = [PlainSensor(number) for number in range(count)]
+    await EntityComponent[PlainSensor](_LOGGER, SENSOR_DOMAIN, hass).async_add_entities(sensors)
+    return entities, sensors
 
 
 class Writer:
@@ -123,7 +204,7 @@ class Writer:
     our integration's writes is.
     """
 
-    def __init__(self, entities: Sequence[PlainEntity]) -> None:
+    def __init__(self, entities: Sequence[Shows]) -> None:
         """No writes until per_message is set."""
         self._entities = entities
         self._next = 0
@@ -131,6 +212,11 @@ class Writer:
         self._value = 0
         self.per_message = 0.0
         self.writes = 0
+
+    def write_to(self, entities: Sequence[Shows]) -> None:
+        """From now on, write these entities (round robin from the first)."""
+        self._entities = entities
+        self._next = 0
 
     def on_frame(self) -> None:
         """The writes one frame causes."""

@@ -44,6 +44,7 @@ class Plan:
     settle: float = 11.0  # seconds of stream before a window (registries save after 10 s)
     calibrate: float = 6.0  # of which: ours' state changes per message counted, for the floor
     profile_messages: int = 1_000  # the profiled window after the measured one
+    sensor_floor_messages: int = 3_000  # then the write floor's window with plain sensors
     drain: float = 2.0  # seconds after the last frame before a window closes
     setup_sizes: tuple[int, ...] = (1, 10, 100)
     setup_repeats: int = 3
@@ -63,6 +64,7 @@ SMOKE = Plan(
     settle=1.0,
     calibrate=0.5,
     profile_messages=40,
+    sensor_floor_messages=40,
     drain=0.5,
     setup_sizes=(1, 3),
     setup_repeats=1,
@@ -95,6 +97,7 @@ async def _session(worker: Worker, fleet: Fleet, **extra: object) -> Message:
 
 RECEIVE_FLOOR = FLOOR + BARE  # the cheapest receiver, no Home Assistant
 WRITE_FLOOR = FLOOR  # the same receiver in Home Assistant, plus plain state writes
+FLOORS = (RECEIVE_FLOOR, WRITE_FLOOR)
 PROFILED = ("ours", WRITE_FLOOR)  # profiled side by side after the measured window
 CLIENT_LIMIT = 1.3  # ours' client alone, times the receive floor
 HASS_LIMIT = 1.3  # ours in Home Assistant, times the write floor
@@ -149,6 +152,16 @@ async def steady(bench: Bench, plan: Plan, running: dict[str, Worker]) -> Outcom
         await each(PROFILED, {"cmd": "profile", "seconds": seconds}, 10)
         profiled = await stream.play(plan.profile_messages, rate, record=False, limit=limit)
         replies = await _each(PROFILED, lambda r: everyone[r].receive(seconds + 60))
+        # The same writes of plain sensors: what Home Assistant's sensor platform adds.
+        sensor_writes = {"cmd": "writes", "per_message": calibrated, "entities": "sensors"}
+        await each((WRITE_FLOOR,), sensor_writes, 10)
+        await play(1 / plan.steady_speed)
+        await each(FLOORS, {"cmd": "measure_start"}, 10)
+        sensor_played = await stream.play(
+            plan.sensor_floor_messages, rate, record=False, limit=limit
+        )
+        await asyncio.sleep(plan.drain)
+        sensor_windows = await each(FLOORS, {"cmd": "measure_stop"}, 60)
         await _each(roles, lambda r: _end(everyone[r]))
     profiles = [
         WindowProfile.from_reply(
@@ -156,11 +169,31 @@ async def steady(bench: Bench, plan: Plan, running: dict[str, Worker]) -> Outcom
         )
         for r in PROFILED
     ]
-    return Outcome(_steady_rows(plan, played.messages, windows, stream, calibrated), profiles)
+    ours_changes = windows["ours"]["changed"] / played.messages
+    sensor_floor = _write_floor(sensor_windows, sensor_played.messages, ours_changes)
+    rows = _steady_rows(
+        plan, played.messages, windows, stream, calibrated, sensor_floor=sensor_floor
+    )
+    return Outcome(rows, profiles)
+
+
+def _write_floor(windows: dict[str, Message], messages: int, ours_changes: float) -> float:
+    """CPU s per 10,000 messages of the write floor's writes: its process less the receive
+    floor's, scaled from its own writes per message to ours' state changes per message."""
+    cpu = {r: float(windows[r]["cpu_s"]) * 10_000 / messages for r in FLOORS}
+    floor_writes = windows[WRITE_FLOOR]["changed"] / messages
+    scale = ours_changes / floor_writes if floor_writes else math.nan
+    return (cpu[WRITE_FLOOR] - cpu[RECEIVE_FLOOR]) * scale
 
 
 def _steady_rows(
-    plan: Plan, messages: int, windows: dict[str, Message], stream: Stream, calibrated: float
+    plan: Plan,
+    messages: int,
+    windows: dict[str, Message],
+    stream: Stream,
+    calibrated: float,
+    *,
+    sensor_floor: float,
 ) -> list[Row]:
     cpu = {r: windows[r]["cpu_s"] * 10_000 / messages for r in windows}
     in_hass = {f: cpu[f] - cpu[f + BARE] for f in FLAVORS}
@@ -171,7 +204,7 @@ def _steady_rows(
     # window; its cost above the receive floor is scaled to ours' exact count in the window.
     scale = changed["ours"] / floor_writes if floor_writes else math.nan
     receive_floor = cpu[RECEIVE_FLOOR]
-    write_floor = (cpu[WRITE_FLOOR] - receive_floor) * scale
+    write_floor = _write_floor(windows, messages, changed["ours"])
     lat = {f: latency(stream.sent[f], windows[f]["marks"]) for f in FLAVORS}
     shown = {f: 100 * (1 - lat[f].missing / max(1, len(stream.sent[f]))) for f in FLAVORS}
     name = (
@@ -218,6 +251,15 @@ def _steady_rows(
         ),
         Row(
             name,
+            "… in Home Assistant, against the same writes of plain sensors (s)",
+            math.nan,
+            in_hass["ours"],
+            floor=sensor_floor,
+            short="CPU per 10,000 messages, in Home Assistant, against plain sensors",
+            note=_sensor_floor_note(write_floor, sensor_floor),
+        ),
+        Row(
+            name,
             "State writes per message",
             writes["core"],
             writes["ours"],
@@ -254,6 +296,19 @@ def _steady_rows(
         ),
         Row(name, "CH_STATUS frames that reached a state (%)", shown["core"], shown["ours"], 1),
     ]
+
+
+def _sensor_floor_note(write_floor: float, sensor_floor: float) -> str:
+    """What the sensor platform adds to a write, against the in-HA target."""
+    limit = HASS_LIMIT * write_floor
+    verdict = "above" if sensor_floor > limit else "within"
+    return (
+        f"the same writes cost {sensor_floor:.2f} s per 10,000 messages when the entities are "
+        f"plain sensors (a device class, unit and state class, as ours' sensors have) instead "
+        f"of {write_floor:.2f} s for plain entities: Home Assistant's sensor platform alone "
+        f"puts them {verdict} the in-Home Assistant target of {HASS_LIMIT:g} × the write floor "
+        f"({limit:.2f} s), before any integration code runs."
+    )
 
 
 def _reach_note(cpu: dict[str, float], receive_floor: float, write_floor: float) -> str:

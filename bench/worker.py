@@ -673,13 +673,16 @@ class FloorSession:
         session = aiohttp.ClientSession()
         task: asyncio.Task[None] | None = None
         try:
-            writer = floor.Writer(await floor.add_plain_entities(hass))
+            plain, sensors = await floor.add_plain_entities(hass)
+            writer = floor.Writer(plain)
             ws = await floor.open_stream(session, self._url, self._token)
             task = asyncio.create_task(floor.drain(ws, writer.on_frame))
             self._channel.reply({"setup_s": 0.0, "entities": floor.ENTITIES})
 
             async def writes(message: Message) -> Message:
                 writer.per_message = float(message["per_message"])
+                if message.get("entities") == "sensors":
+                    writer.write_to(sensors)
                 return {"ok": True}
 
             meter = Meter(hass, None, FLOOR)
