@@ -203,10 +203,9 @@ class ShellCoordinator(DataUpdateCoordinator[CardData]):
                 retry_after=seconds + 1,
             ) from err
         except ShellError as err:
+            LOGGER.debug("Shell Recharge: reading the sessions failed: %s", err)
             raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="shell_update_failed",
-                translation_placeholders={"error": str(err)},
+                translation_domain=DOMAIN, translation_key="shell_update_failed"
             ) from err
 
     async def _async_fetch(self) -> CardData:

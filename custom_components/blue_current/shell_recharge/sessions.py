@@ -22,7 +22,7 @@ from ..api.shell import (
     validate_evse_id,
     validate_session_id,
 )
-from ..const import DOMAIN, SHELL_POLL_INTERVAL
+from ..const import DOMAIN, LOGGER, SHELL_POLL_INTERVAL
 from .coordinator import Command, ShellCoordinator
 from .models import HOLDING_STATES, CardData, CommandFailure, FailureReason, session_failure
 
@@ -78,31 +78,32 @@ _PLACEHOLDERS: dict[FailureReason, tuple[str, ...]] = {
     FailureReason.EVSE_OUT_OF_SERVICE: ("evse_id",),
     FailureReason.EVSE_NOT_SUPPORTED: ("evse_id",),
     FailureReason.CARD_NOT_SUPPORTED: ("evse_id",),
-    FailureReason.START_FAILED: ("evse_id", "error"),
-    FailureReason.STOP_FAILED: ("session_id", "error"),
+    FailureReason.START_FAILED: ("evse_id",),
+    FailureReason.STOP_FAILED: ("session_id",),
     FailureReason.START_NOT_CONFIRMED: ("session_id",),
     FailureReason.STOP_NOT_CONFIRMED: ("session_id",),
     FailureReason.SESSION_NOT_FOUND: ("session_id",),
     FailureReason.RATE_LIMITED: ("retry_after",),
     FailureReason.AUTH_FAILED: (),
-    FailureReason.SERVER_ERROR: ("error",),
-    FailureReason.REQUEST_REFUSED: ("error",),
-    FailureReason.CANNOT_CONNECT: ("error",),
+    FailureReason.SERVER_ERROR: (),
+    FailureReason.REQUEST_REFUSED: (),
+    FailureReason.CANNOT_CONNECT: (),
 }
 
 
 def raise_failure(failure: CommandFailure) -> NoReturn:
-    """Raise the translated error that says what happened."""
+    """Raise the translated error that says what happened, in words.
+
+    The API's own code and text are for a bug report, not for the user: they go to the
+    debug log.
+    """
     code, message = failure.code, failure.message
-    if code and message and code not in message:
-        error = f"{code}: {message}"
-    else:
-        error = message or code or "-"
+    if code or message:
+        LOGGER.debug("Shell Recharge: %s (%s: %s)", failure.reason.value, code, message)
     wait = SHELL_POLL_INTERVAL if failure.retry_after is None else failure.retry_after
     values = {
         "evse_id": failure.evse_id or "-",
         "session_id": failure.session_id or "-",
-        "error": error,
         "retry_after": f"{wait:g}",
     }
     raise HomeAssistantError(

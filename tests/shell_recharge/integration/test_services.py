@@ -6,6 +6,8 @@ and lands on the card's last error sensor.
 
 from __future__ import annotations
 
+import logging
+
 import asyncio
 import json
 
@@ -135,7 +137,9 @@ async def test_operator_refuses_the_start(
     code: str,
     translation_key: str,
     last_error: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.blue_current")
     shell_cloud.fail_next_start(EVSE_ID, code, "Operator says no")
     with pytest.raises(HomeAssistantError) as raised:
         await call_while_time_passes(
@@ -145,8 +149,9 @@ async def test_operator_refuses_the_start(
     assert raised.value.translation_key == translation_key
     placeholders = raised.value.translation_placeholders or {}
     assert placeholders["evse_id"] == EVSE_ID
-    if translation_key == "shell_start_failed":
-        assert placeholders["error"] == "InternalError: Operator says no"
+    # The operator's code and words are for a bug report (the debug log), not for the user.
+    assert "error" not in placeholders
+    assert "Operator says no" in caplog.text
     assert state_of(hass, "last_error") == last_error
     assert hass.states.get(entity_id("session_status")).state == "failed_to_start"
 
@@ -246,7 +251,9 @@ async def test_start_refused_by_the_api(
     translation_key: str,
     placeholders: dict[str, str] | None,
     last_error: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.blue_current")
     shell_cloud.fail_next(status, retry_after, route="start")
     with pytest.raises(HomeAssistantError) as raised:
         await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
@@ -254,9 +261,9 @@ async def test_start_refused_by_the_api(
     assert raised.value.translation_key == translation_key
     if placeholders is not None:
         assert raised.value.translation_placeholders == placeholders
-    else:
-        error = (raised.value.translation_placeholders or {})["error"]
-        assert error.startswith(f"Shell start: HTTP {status}")
+    else:  # said in words; the HTTP status goes to the debug log
+        assert not raised.value.translation_placeholders
+        assert f"Shell start: HTTP {status}" in caplog.text
     assert state_of(hass, "last_error") == last_error
 
 
@@ -274,14 +281,19 @@ async def test_start_refused_credentials(
 
 
 async def test_start_unreadable_answer(
-    hass: HomeAssistant, shell_cloud: ShellCloud, card_device_id: str
+    hass: HomeAssistant,
+    shell_cloud: ShellCloud,
+    card_device_id: str,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.DEBUG, logger="custom_components.blue_current")
     shell_cloud.corrupt_next(Corruption.BAD_JSON, route="start")
     with pytest.raises(HomeAssistantError) as raised:
         await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == "shell_cannot_connect"
-    assert raised.value.translation_placeholders == {"error": "The start answer is not valid JSON"}
+    assert not raised.value.translation_placeholders  # in words; the detail is logged
+    assert "The start answer is not valid JSON" in caplog.text
     assert state_of(hass, "last_error") == "cannot_connect"
 
 
@@ -293,7 +305,9 @@ async def test_start_api_unreachable(
         await call_action(hass, START, {ATTR_DEVICE_ID: card_device_id})
 
     assert raised.value.translation_key == "shell_cannot_connect"
-    assert "Cannot reach the Shell API" in str(raised.value)
+    assert str(raised.value) == (
+        "Could not reach the Shell API; check the internet connection and try again"
+    )
 
 
 async def test_start_not_confirmed_in_three_minutes(
@@ -448,10 +462,8 @@ async def test_stop_refused_by_the_operator(
         )
 
     assert raised.value.translation_key == "shell_stop_failed"
-    assert raised.value.translation_placeholders == {
-        "session_id": started["session_id"],
-        "error": "SessionInvalid: Cannot stop",
-    }
+    assert raised.value.translation_placeholders == {"session_id": started["session_id"]}
+    assert "SessionInvalid" not in str(raised.value)  # the operator's code is for the log
     assert hass.states.get(entity_id("session_status")).state == "failed_to_stop"
     assert state_of(hass, "last_error") == "stop_failed"
     # A failed stop leaves the car charging: it can be stopped again.
