@@ -6,10 +6,9 @@ and lands on the card's last error sensor.
 
 from __future__ import annotations
 
-import logging
-
 import asyncio
 import json
+import logging
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
