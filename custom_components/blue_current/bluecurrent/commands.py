@@ -161,7 +161,7 @@ async def async_run_command[T](
         return await send()
     except BlueCurrentCommandTimeoutError as err:
         key = f"{command}_{Why.TIMEOUT}"
-        coordinator.report_rejection(evse_id, command, key)
+        coordinator.happenings.report_rejection(evse_id, command, key)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
         ) from err
@@ -176,7 +176,7 @@ async def async_run_command[T](
         text = err.reason if isinstance(err, BlueCurrentCommandRejectedError) else str(err)
         now = coordinator.data.charge_points.get(evse_id)
         key = _explain_rejection(command, text, None if now is None else now.status)
-        coordinator.report_rejection(evse_id, command, key)
+        coordinator.happenings.report_rejection(evse_id, command, key)
         raise HomeAssistantError(
             translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
         ) from err
@@ -190,8 +190,8 @@ async def async_start_session(
     The card is noted before the command goes out: the status that shows the new session
     may arrive before the verdict does.
     """
-    previous = coordinator.session_cards.get(evse_id)
-    coordinator.session_cards[evse_id] = card_uid
+    previous = coordinator.happenings.session_cards.get(evse_id)
+    coordinator.happenings.session_cards[evse_id] = card_uid
     try:
         await async_run_command(
             hass,
@@ -202,7 +202,7 @@ async def async_start_session(
         )
     except HomeAssistantError:
         if previous is None:
-            coordinator.session_cards.pop(evse_id, None)
+            coordinator.happenings.session_cards.pop(evse_id, None)
         else:
-            coordinator.session_cards[evse_id] = previous
+            coordinator.happenings.session_cards[evse_id] = previous
         raise

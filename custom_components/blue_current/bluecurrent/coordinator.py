@@ -45,8 +45,8 @@ from ..const import (
 )
 from ..entry import AccountConfigEntry
 from ..timefmt import local_time
-from .charging import HAPPENING_FIELDS, Happening, Occurrence, transitions
-from .listeners import HappeningListeners, KeyListeners, Listeners
+from .happenings import Happenings
+from .listeners import KeyListeners, Listeners
 from .state import AccountData, Change
 
 if TYPE_CHECKING:
@@ -101,11 +101,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self.key_listeners = KeyListeners()
         self.structure_listeners = Listeners()
         # Sessions starting and stopping, cars plugging in, commands refused: live only.
-        self.happening_listeners = HappeningListeners()
-        # The card Home Assistant started a charge point's running session with.
-        self.session_cards: dict[str, str] = {}
-        # Charge points whose status arrived on the current connection (compared live).
-        self._live: set[str] = set()
+        self.happenings = Happenings()
         self._last_status_at: dict[str, float] = {}
         self._awaiting_status: set[str] = set()
         self._grid_asked: set[str] = set()
@@ -205,7 +201,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     async def _on_open(self) -> None:
         self._fresh_connection = True
         self._broken = None
-        self._live.clear()
+        self.happenings.connection_changed()
         await self.client.request_charge_points()
         if not self.data.cards:
             await self.client.request_charge_cards()
@@ -244,7 +240,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         if not self.connected:
             return
         self.last_update_success = False
-        self._live.clear()
+        self.happenings.connection_changed()
         LOGGER.info("Connection to Blue Current (%s) lost: %s", self.label, reason)
         self.async_update_listeners()
 
@@ -268,19 +264,6 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
         self._handle_event(event)
 
     @callback
-    def report(self, evse_id: str, happening: Happening) -> None:
-        """Tell the charge point's listeners that something happened."""
-        self.happening_listeners.notify(evse_id, happening)
-
-    @callback
-    def report_rejection(self, evse_id: str, command: str, reason: str) -> None:
-        """A command for the charge point was refused or timed out."""
-        self.report(
-            evse_id,
-            Happening(Occurrence.COMMAND_REJECTED, {"command": str(command), "reason": reason}),
-        )
-
-    @callback
     def _handle_event(self, event: Event) -> None:
         if self._broken is not None:
             return  # the connection is being ended; the next one starts from scratch
@@ -291,7 +274,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self._end_connection(f"an update could not be taken ({type(err).__name__})")
 
     def _apply(self, event: Event) -> None:
-        before = self._live_status(event)
+        before = self._held_status(event)
         change = self.data.apply(event)
         if isinstance(event, StatusEvent):
             self._on_status(event.status.evse_id)
@@ -306,29 +289,16 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             self.structure_listeners.notify()
         if change.everyone:
             self.async_update_listeners()
-        if before is not None and isinstance(event, StatusEvent):
+        if isinstance(event, StatusEvent) and event.status.evse_id in self.data.charge_points:
             changed = change.keys.get(event.status.evse_id, frozenset())
-            if changed is None or not changed.isdisjoint(HAPPENING_FIELDS):
-                self._tell_happenings(before, event.status)
+            self.happenings.status_arrived(before, event.status, changed, self.data.cards)
 
-    def _live_status(self, event: Event) -> ChargePointStatus | None:
-        """The status a new one follows on this connection (None: nothing to compare)."""
-        if not isinstance(event, StatusEvent) or event.status.evse_id not in self._live:
+    def _held_status(self, event: Event) -> ChargePointStatus | None:
+        """The status a pushed one follows on this connection (None: nothing to compare)."""
+        if not isinstance(event, StatusEvent) or not self.happenings.is_live(event.status.evse_id):
             return None
         cp = self.data.charge_points.get(event.status.evse_id)
         return None if cp is None else cp.status
-
-    def _tell_happenings(self, before: ChargePointStatus, after: ChargePointStatus) -> None:
-        evse_id = after.evse_id
-        card_uid = self.session_cards.get(evse_id)
-        card = None
-        if card_uid is not None:
-            known = next((c for c in self.data.cards if c.uid == card_uid), None)
-            card = card_uid if known is None else known.card_id
-        for happening in transitions(before, after, card=card):
-            if happening.kind is Occurrence.SESSION_STOPPED:
-                self.session_cards.pop(evse_id, None)
-            self.report(evse_id, happening)
 
     def _end_connection(self, reason: str) -> None:
         """Close the connection; _run_connection reports `reason` and reconnects."""
@@ -340,7 +310,6 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
     def _on_status(self, evse_id: str) -> None:
         if evse_id not in self.data.charge_points:
             return
-        self._live.add(evse_id)
         self._last_status_at[evse_id] = time.monotonic()
         if self._awaiting_status:
             self._awaiting_status.discard(evse_id)

@@ -26,9 +26,7 @@ class ChargingSessionEvent(ChargePointEntity, EventEntity):
     async def async_added_to_hass(self) -> None:
         """Hear the charge point's happenings."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            self.coordinator.happening_listeners.add(self.evse_id, self._async_happened)
-        )
+        self.async_on_remove(self.coordinator.happenings.listen(self.evse_id, self._async_happened))
 
     @callback
     def _async_happened(self, happening: Happening) -> None:

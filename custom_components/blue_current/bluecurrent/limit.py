@@ -189,7 +189,7 @@ class CurrentLimits:
         except BlueCurrentError as err:
             reason = getattr(err, "reason", str(err))
             LOGGER.warning("Could not set the current limit of %s: %s", evse_id, reason)
-            self._coordinator.report_rejection(evse_id, COMMAND, reason)
+            self._coordinator.happenings.report_rejection(evse_id, COMMAND, reason)
         finally:
             self._sending.discard(evse_id)
         if evse_id in self._pending and evse_id not in self._timers:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from itertools import chain
 
-from .charging import Happening
 from .state import Change
 
 type Listener = Callable[[], None]
@@ -81,22 +80,3 @@ class Listeners:
         """Call every listener."""
         for listener in tuple(self._listeners):
             listener()
-
-
-class HappeningListeners:
-    """Listeners for what happens at a charge point (sessions, plugs, refused commands)."""
-
-    def __init__(self) -> None:
-        """Start with nobody listening."""
-        self._by_key: dict[str, list[Callable[[Happening], None]]] = {}
-
-    def add(self, evse_id: str, listener: Callable[[Happening], None]) -> Remove:
-        """Call `listener` with each happening at the charge point."""
-        listeners = self._by_key.setdefault(evse_id, [])
-        listeners.append(listener)
-        return lambda: listeners.remove(listener)
-
-    def notify(self, evse_id: str, happening: Happening) -> None:
-        """Tell the charge point's listeners."""
-        for listener in tuple(self._by_key.get(evse_id, ())):
-            listener(happening)

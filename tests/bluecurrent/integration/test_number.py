@@ -357,7 +357,7 @@ async def test_a_refused_write_is_told_to_the_event_entity(
 ) -> None:
     """The write goes out after the service call returned: a refusal fires command_rejected."""
     rejections: list[dict[str, object]] = []
-    setup_account.runtime_data.happening_listeners.add(
+    setup_account.runtime_data.happenings.listen(
         EVSE_ID, lambda happening: rejections.append(dict(happening.data))
     )
     account = bc_cloud.account(API_TOKEN)

@@ -336,4 +336,4 @@ async def test_charging_refused_raises(
         await _switch(hass, "charging", True)
     assert raised.value.translation_key == "no_car_connected"
     assert _state(hass, "charging") == STATE_OFF
-    assert setup_account.runtime_data.session_cards == {}
+    assert setup_account.runtime_data.happenings.session_cards == {}
