@@ -21,13 +21,23 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember, per rule, whether each marked test passed."""
+    """Note on the report which rules the test backs (a report, unlike the item, reaches
+    the main process when pytest-xdist runs the tests in workers)."""
     report = yield
-    if report.when == "call" or (report.when == "setup" and not report.passed):
-        for marker in item.iter_markers(MARKER):
-            for rule in marker.args:
-                _OUTCOMES.setdefault(rule, []).append(report.passed)
+    rules = tuple(rule for marker in item.iter_markers(MARKER) for rule in marker.args)
+    if rules:
+        report.user_properties.append((MARKER, rules))
     return report
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember, per rule, whether each marked test passed."""
+    if not (report.when == "call" or (report.when == "setup" and not report.passed)):
+        return
+    for name, rules in report.user_properties:
+        if name == MARKER and isinstance(rules, tuple):
+            for rule in rules:
+                _OUTCOMES.setdefault(rule, []).append(report.passed)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -36,7 +46,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     whole_suite = [str(a) for a in config.args] in ([], config.getini("testpaths")) and not (
         config.option.keyword or config.option.markexpr
     )
-    if not whole_suite or exitstatus != pytest.ExitCode.OK:
+    in_worker = hasattr(config, "workerinput")  # an xdist worker sees only its share
+    if not whole_suite or in_worker or exitstatus != pytest.ExitCode.OK:
         return
     from tests.bluecurrent.integration.test_quality_scale import (
         rules_backed_by_behaviour,
