@@ -424,6 +424,16 @@ class DemoStack:
             await self._simulator.stop()
             self._simulator = None
 
+    async def restart_home_assistant(self) -> None:
+        """Stop Home Assistant in order and start it again, as an update or a host reboot
+        would; the simulator runs on and the user's token stays valid."""
+        if self._hass is not None:
+            hass, self._hass = self._hass, None
+            await _stop_in_order(hass)
+        self._start_hass()
+        await self._wait_for_http()
+        await self._wait_until_running()
+
     def kill(self) -> None:
         """Kill Home Assistant at once, as a power cut would (the tests of resuming use it)."""
         if self._hass is not None and self._hass.poll() is None:

@@ -9,7 +9,7 @@ attempt to reach a host by name is seen.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 import json
 from pathlib import Path
 import re
@@ -19,6 +19,7 @@ import pytest
 from .conftest import LoopThread
 from .offline import NameTrap
 from .stack import (
+    DOMAIN,
     FOREIGN_ISSUES,
     STEPS,
     USER_NAME,
@@ -199,3 +200,101 @@ def test_a_start_stopped_at_any_step_resumes(
 
     thread.run(run(), 580)
     assert trap.names == []
+
+
+@pytest.mark.timeout(300)
+def test_a_restart_keeps_the_entities_and_counts_a_session_once(
+    thread: LoopThread, trap: NameTrap, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Home Assistant restarts while a car charges its second session: the same entities
+    come back, the session energy follows the cloud again, and the lifetime energy goes on
+    from the total it had (the first session included) without counting the running
+    session twice."""
+
+    async def run() -> None:
+        demo = Demo(tmp_path_factory.mktemp("restart") / "config")
+        stack = demo.stack()
+        try:
+            await stack.start()
+            charge_point = stack.charge_point(0)
+            evse_id = charge_point.evse_id
+            keys = (await stack.charge_point_entities())[evse_id]
+            energy, lifetime = keys["actual_kwh"], keys["lifetime_energy"]
+            switch = await _entity_id(stack, "switch", f"charging_{evse_id}")
+            registered = await _registered(stack)
+
+            async def shown() -> tuple[float, float] | None:
+                values = [await _state(stack, energy), await _state(stack, lifetime)]
+                pushed = round(charge_point.actual_kwh, 3)
+                if values[0] is None or values[1] is None or values[0] != pushed:
+                    return None
+                return values[0], values[1]
+
+            # The demo's first session ends; a second one starts and charges a while.
+            first, _ = await _until(shown, "the first session's energy")
+            await stack.api("POST", "/api/services/switch/turn_off", {"entity_id": switch})
+            await _until(lambda: _done(not charge_point.charging), "the first session to end")
+            await stack.api("POST", "/api/services/switch/turn_on", {"entity_id": switch})
+            await _until(lambda: _done(charge_point.actual_kwh > 0.01), "the second session")
+
+            session_before, lifetime_before = await _until(shown, "the energy shown")
+            assert lifetime_before - session_before >= first - 1e-6  # the first session is in
+            await stack.restart_home_assistant()
+            await _until(
+                lambda: _done(round(charge_point.actual_kwh, 3) > session_before), "more energy"
+            )
+            session_after, lifetime_after = await _until(shown, "the energy shown again")
+
+            # What the session added since is counted once, on top of the restored total.
+            assert lifetime_after == pytest.approx(
+                lifetime_before + session_after - session_before, abs=1e-6
+            )
+            assert await _registered(stack) == registered
+        finally:
+            await stack.stop()
+        assert demo.problems() == []
+
+    thread.run(run(), 280)
+    assert trap.names == []
+
+
+async def _done(condition: bool) -> bool | None:
+    return True if condition else None
+
+
+async def _entity_id(stack: DemoStack, domain: str, unique_id: str) -> str:
+    (registry,) = await stack.ws({"type": "config/entity_registry/list"})
+    (entity_id,) = [
+        e["entity_id"]
+        for e in registry
+        if e["platform"] == DOMAIN
+        and e["unique_id"] == unique_id
+        and e["entity_id"].startswith(f"{domain}.")
+    ]
+    return str(entity_id)
+
+
+async def _state(stack: DemoStack, entity_id: str) -> float | None:
+    answer = await stack.api("GET", f"/api/states/{entity_id}")
+    try:
+        return float(answer["state"])
+    except ValueError:
+        return None  # unavailable or unknown, for a moment
+
+
+async def _registered(stack: DemoStack) -> list[tuple[str, str]]:
+    """Our entities as the registry lists them: entity id and unique id."""
+    (registry,) = await stack.ws({"type": "config/entity_registry/list"})
+    return sorted(
+        (entry["entity_id"], entry["unique_id"])
+        for entry in registry
+        if entry["platform"] == DOMAIN
+    )
+
+
+async def _until[T](probe: Callable[[], Awaitable[T | None]], what: str) -> T:
+    deadline = asyncio.get_running_loop().time() + 60
+    while (found := await probe()) is None:
+        assert asyncio.get_running_loop().time() < deadline, f"no {what} within 60 s"
+        await asyncio.sleep(0.5)
+    return found
