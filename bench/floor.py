@@ -133,37 +133,32 @@ class PlainEntity(Entity):
 
 
 # The kinds of sensor ours writes on a push: energy, current, voltage, power and cost.
-SENSOR_KINDS = (
+SENSOR_KINDS = tuple(
     SensorEntityDescription(
-        key="energy",
-        device_class=SensorDeviceClass.ENERGY,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-    ),
-    SensorEntityDescription(
-        key="current",
-        device_class=SensorDeviceClass.CURRENT,
-        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-        state_class=SensorStateClass.MEASUREMENT,
-    ),
-    SensorEntityDescription(
-        key="voltage",
-        device_class=SensorDeviceClass.VOLTAGE,
-        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
-        state_class=SensorStateClass.MEASUREMENT,
-    ),
-    SensorEntityDescription(
-        key="power",
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.WATT,
-        state_class=SensorStateClass.MEASUREMENT,
-    ),
-    SensorEntityDescription(
-        key="cost",
-        device_class=SensorDeviceClass.MONETARY,
-        native_unit_of_measurement=CURRENCY_EURO,
-        state_class=SensorStateClass.TOTAL,
-    ),
+        key=key, device_class=device_class, native_unit_of_measurement=unit, state_class=kind
+    )
+    for key, device_class, unit, kind in (
+        (
+            "energy",
+            SensorDeviceClass.ENERGY,
+            UnitOfEnergy.KILO_WATT_HOUR,
+            SensorStateClass.TOTAL_INCREASING,
+        ),
+        (
+            "current",
+            SensorDeviceClass.CURRENT,
+            UnitOfElectricCurrent.AMPERE,
+            SensorStateClass.MEASUREMENT,
+        ),
+        (
+            "voltage",
+            SensorDeviceClass.VOLTAGE,
+            UnitOfElectricPotential.VOLT,
+            SensorStateClass.MEASUREMENT,
+        ),
+        ("power", SensorDeviceClass.POWER, UnitOfPower.WATT, SensorStateClass.MEASUREMENT),
+        ("cost", SensorDeviceClass.MONETARY, CURRENCY_EURO, SensorStateClass.TOTAL),
+    )
 )
 
 
