@@ -48,7 +48,7 @@ class WritesOnlyChanges(Entity):
                 self._written = form
                 self._form_known = True
                 self.async_write_ha_state()
-        except Exception:  # noqa: BLE001 (any refusal; it is logged with its cause)
+        except Exception:  # any refusal; it is logged with its cause
             if not self._refused:
                 LOGGER.exception("%s could not show its new state", self.entity_id)
             self._refused = True

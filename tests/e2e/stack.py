@@ -28,7 +28,6 @@ import argparse
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 import contextlib
-import ctypes
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
@@ -137,21 +136,21 @@ def free_port() -> int:
         return port
 
 
-def _prepare_child() -> None:
-    """In Home Assistant's process, before exec: ignore SIGTERM, and die with its parent.
-
-    Home Assistant handles SIGTERM only once it has started; before, SIGTERM would end it
-    at once, and what it saves with a delay (users, registries, entries) would be lost, its
-    database perhaps damaged. Ignored, a SIGTERM then does nothing, and stop() waits until
-    Home Assistant handles it. If the process that started it dies without stopping it, it
-    is killed (a process that ignores SIGTERM must not stay behind).
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.signal.restype = ctypes.c_void_p
-    libc.signal.argtypes = [ctypes.c_int, ctypes.c_void_p]
-    libc.signal(signal.SIGTERM, 1)  # SIG_IGN; kept across exec
-    pr_set_pdeathsig = 1
-    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+# Run first in Home Assistant's process, which it then becomes (exec): ignore SIGTERM, and die
+# with the thread that started it.
+#
+# Home Assistant handles SIGTERM only once it has started; before, SIGTERM would end it at
+# once, and what it saves with a delay (users, registries, entries) would be lost, its
+# database perhaps damaged. Ignored (an ignored signal stays ignored across exec), a SIGTERM
+# then does nothing, and stop() waits until Home Assistant handles it. If the process that
+# started it dies without stopping it, it is killed (PR_SET_PDEATHSIG, also kept across exec):
+# a process that ignores SIGTERM must not stay behind.
+_CHILD_PRELUDE = """
+import ctypes, os, signal, sys
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+os.execv(sys.executable, [sys.executable, *sys.argv[1:]])
+"""
 
 
 def _sigterm_disposition(pid: int) -> str:
@@ -206,7 +205,7 @@ def _resume_onboarding(storage: Path) -> None:
 
     The user step saves the demo's login and that the step is done right away, but the user
     itself a second later. A Home Assistant that ends in between (killed, or stopped while
-    it starts by a stack that did not wait, see _prepare_child) leaves a login without its
+    it starts by a stack that did not wait, see _CHILD_PRELUDE) leaves a login without its
     user, or a login and the step not done; onboarding then refuses to make the user again
     ('Username "demo" already exists'). So: a login with its user means the step is done
     (this start logs in); a login without one is removed together with the step, and
@@ -408,7 +407,7 @@ class DemoStack:
     async def stop(self) -> None:
         """Stop Home Assistant in order, then the simulator; safe to repeat.
 
-        A Home Assistant that is still starting is first let finish (see _prepare_child),
+        A Home Assistant that is still starting is first let finish (see _CHILD_PRELUDE),
         so that whatever a start had done is saved and the next start goes on from there.
         """
         if self._hass is not None:
@@ -490,6 +489,8 @@ class DemoStack:
     def _start_hass(self) -> None:
         command = [
             sys.executable,
+            "-c",
+            _CHILD_PRELUDE,
             "-P",  # the config directory's custom_components, not the repository's
             "-m",
             "homeassistant",
@@ -509,7 +510,6 @@ class DemoStack:
             stdout=self._console,
             stderr=subprocess.STDOUT if self._console is not None else None,
             start_new_session=True,  # Ctrl-C reaches us; we stop it in order
-            preexec_fn=_prepare_child,  # noqa: PLW1509  (only signal and prctl, no locks)
         )
 
     def _check_alive(self) -> None:

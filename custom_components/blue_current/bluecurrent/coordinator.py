@@ -180,7 +180,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
                 continue
             except BlueCurrentError as err:
                 reason = str(err)
-            except Exception as err:  # noqa: BLE001 (a fault of ours must not end the task unseen)
+            except Exception as err:  # a fault of ours must not end the task unseen
                 LOGGER.exception("Unexpected error on the connection of %s", self.label)
                 reason = f"unexpected error ({type(err).__name__})"
             else:
@@ -269,7 +269,7 @@ class BlueCurrentCoordinator(DataUpdateCoordinator[AccountData]):
             return  # the connection is being ended; the next one starts from scratch
         try:
             self._apply(event)
-        except Exception as err:  # noqa: BLE001 (what we know may be off: start over)
+        except Exception as err:  # what we know may be off: start over
             LOGGER.exception("Could not take an update from Blue Current for %s", self.label)
             self._end_connection(f"an update could not be taken ({type(err).__name__})")
 

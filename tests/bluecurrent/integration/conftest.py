@@ -12,12 +12,15 @@ from custom_components.blue_current.const import CONF_API_TOKEN, CONF_SERVER_URL
 from simulator.bluecurrent import BlueCurrentCloud
 from simulator.bluecurrent.demo import populate
 from simulator.server import Simulator
-from tests.ha import (  # noqa: F401 (fixtures)
+from tests.ha import (
     auto_enable_custom_integrations,
     entity_registry_enabled_by_default,
     snapshot,
 )
 from tests.waiting import wait_for
+
+# Fixtures imported for the tests below this conftest (pytest finds them by name here).
+__all__ = ["auto_enable_custom_integrations", "entity_registry_enabled_by_default", "snapshot"]
 
 API_TOKEN = "test-api-token"
 CUSTOMER_ID = "1234"

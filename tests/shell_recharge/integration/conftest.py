@@ -37,17 +37,28 @@ from simulator.server import Simulator
 from simulator.shell import ShellCloud
 
 # Fixtures of an account too: some tests run both kinds of entry side by side.
-from tests.bluecurrent.integration.conftest import (  # noqa: F401 (fixtures)
+from tests.bluecurrent.integration.conftest import (
     account_entry,
     bc_cloud,
     bc_simulator,
     setup_account,
 )
-from tests.ha import (  # noqa: F401 (fixtures)
+from tests.ha import (
     auto_enable_custom_integrations,
     entity_registry_enabled_by_default,
     snapshot,
 )
+
+# Fixtures imported for the tests below this conftest (pytest finds them by name here).
+__all__ = [
+    "account_entry",
+    "auto_enable_custom_integrations",
+    "bc_cloud",
+    "bc_simulator",
+    "entity_registry_enabled_by_default",
+    "setup_account",
+    "snapshot",
+]
 
 CLIENT_ID = "ha-partner-client-id"
 CLIENT_SECRET = "Shell-Secret-For-Tests-9f2b"

@@ -43,7 +43,12 @@ _ABSENT = object()
 
 # The cloud's timestamps are Amsterdam wall-clock time unless they carry an offset.
 CLOUD_TIMEZONE = ZoneInfo("Europe/Amsterdam")
-_WIRE_FORMATS = ("%Y%m%d %H:%M:%S%z", "%Y%m%d %H:%M:%S")
+# The ways a timestamp is written, in the order tried; a moment without an offset is the cloud's.
+_TIMESTAMP_READERS: tuple[Callable[[str], datetime], ...] = (
+    lambda text: datetime.strptime(text, "%Y%m%d %H:%M:%S%z"),
+    lambda text: datetime.strptime(text, "%Y%m%d %H:%M:%S").replace(tzinfo=CLOUD_TIMEZONE),
+    datetime.fromisoformat,
+)
 _TIMESTAMP_CACHE_SIZE = 4096  # a few per charge point; cleared when full
 _TIMESTAMP_MAX_LENGTH = 40  # longer text is no timestamp: neither parsed nor cached
 _STATUS_MEMORY_SIZE = 10_000  # charge points whose last status is kept; cleared when full
@@ -177,13 +182,9 @@ class FrameParser:
         return self._timestamps[value]
 
     def _parse_timestamp(self, key: str, value: str) -> datetime | None:
-        for fmt in (*_WIRE_FORMATS, None):
+        for read in _TIMESTAMP_READERS:
             try:
-                parsed = (
-                    datetime.strptime(value, fmt)  # noqa: DTZ007 - zone added below
-                    if fmt is not None
-                    else datetime.fromisoformat(value)
-                )
+                parsed = read(value)
             except ValueError:
                 continue
             moment = parsed if parsed.tzinfo else parsed.replace(tzinfo=CLOUD_TIMEZONE)
