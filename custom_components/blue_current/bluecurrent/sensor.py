@@ -293,26 +293,21 @@ CHARGE_POINT_SENSORS: tuple[ChargePointSensorDescription, ...] = (
 
 
 def _grid_current(
-    key: str, read: Callable[[GridStatus], float | None], *, enabled: bool = True
+    key: str,
+    read: Callable[[GridStatus], float | None],
+    *,
+    enabled: bool = True,
+    limit: bool = False,
 ) -> GridSensorDescription:
+    """A current of the grid; a limit (installed, reserved) is diagnostic, without statistics."""
     return GridSensorDescription(
         key=key,
         translation_key=key,
         device_class=SensorDeviceClass.CURRENT,
         native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-        state_class=SensorStateClass.MEASUREMENT,
+        state_class=None if limit else SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC if limit else None,
         entity_registry_enabled_default=enabled,
-        value_fn=read,
-    )
-
-
-def _grid_limit(key: str, read: Callable[[GridStatus], float | None]) -> GridSensorDescription:
-    return GridSensorDescription(
-        key=key,
-        translation_key=key,
-        device_class=SensorDeviceClass.CURRENT,
-        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
-        entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=read,
     )
 
@@ -323,8 +318,8 @@ GRID_SENSORS: tuple[GridSensorDescription, ...] = (
     _grid_current("grid_actual_p3", lambda g: g.current_phase_3, enabled=False),
     _grid_current("grid_avg_current", lambda g: g.average_current),
     _grid_current("grid_max_current", lambda g: g.max_current),
-    _grid_limit("grid_max_install", lambda g: g.max_installed),
-    _grid_limit("grid_max_reserved", lambda g: g.max_reserved),
+    _grid_current("grid_max_install", lambda g: g.max_installed, limit=True),
+    _grid_current("grid_max_reserved", lambda g: g.max_reserved, limit=True),
 )
 
 

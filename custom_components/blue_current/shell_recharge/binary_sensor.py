@@ -10,11 +10,8 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntityDescription,
 )
 from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..entry import CardConfigEntry
-from .entity import ShellCardEntity
+from .entity import ShellCardEntity, setup_per_card
 from .models import CardData
 
 
@@ -35,18 +32,6 @@ SHELL_BINARY_SENSORS: tuple[ShellCardBinarySensorDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CardConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the binary sensors of a card."""
-    coordinator = entry.runtime_data
-    async_add_entities(
-        ShellCardBinarySensor(coordinator, description) for description in SHELL_BINARY_SENSORS
-    )
-
-
 class ShellCardBinarySensor(ShellCardEntity, BinarySensorEntity):
     """A binary sensor of a Shell Recharge card."""
 
@@ -56,3 +41,7 @@ class ShellCardBinarySensor(ShellCardEntity, BinarySensorEntity):
     def is_on(self) -> bool:
         """The value from the card's data."""
         return self.entity_description.is_on_fn(self.coordinator.data)
+
+
+# One of each for the card.
+async_setup_entry = setup_per_card(ShellCardBinarySensor, SHELL_BINARY_SENSORS)

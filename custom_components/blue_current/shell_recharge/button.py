@@ -7,12 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ..entry import CardConfigEntry
 from .coordinator import ShellCoordinator
-from .entity import ShellCardEntity
+from .entity import ShellCardEntity, setup_per_card
 from .sessions import async_start_session, async_stop_session, checked_evse_id
 
 
@@ -65,16 +62,6 @@ SHELL_BUTTONS: tuple[ShellCardButtonDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CardConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the buttons of a card."""
-    coordinator = entry.runtime_data
-    async_add_entities(ShellCardButton(coordinator, d) for d in SHELL_BUTTONS)
-
-
 class ShellCardButton(ShellCardEntity, ButtonEntity):
     """A button of a Shell Recharge card; a refusal is raised as a translated error."""
 
@@ -94,3 +81,7 @@ class ShellCardButton(ShellCardEntity, ButtonEntity):
     async def async_press(self) -> None:
         """Ask the API; the card's sensors follow the session from here."""
         await self.entity_description.press_fn(self.coordinator)
+
+
+# One of each for the card.
+async_setup_entry = setup_per_card(ShellCardButton, SHELL_BUTTONS)

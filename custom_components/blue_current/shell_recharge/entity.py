@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from ..const import DOMAIN
 from ..entity import WritesOnlyChanges
+from ..entry import CardConfigEntry
 from .coordinator import ShellCoordinator
 
 SHELL_MANUFACTURER = "Shell Recharge"
@@ -40,3 +46,20 @@ class ShellCardEntity(WritesOnlyChanges, CoordinatorEntity[ShellCoordinator]):
             model=SHELL_MODEL,
             entry_type=DeviceEntryType.SERVICE,
         )
+
+
+def setup_per_card[D: EntityDescription](
+    build: Callable[[ShellCoordinator, D], Entity], descriptions: Sequence[D]
+) -> Callable[
+    [HomeAssistant, CardConfigEntry, AddConfigEntryEntitiesCallback], Coroutine[Any, Any, None]
+]:
+    """A platform's async_setup_entry: one entity per description for the card."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: CardConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_add_entities(build(entry.runtime_data, d) for d in descriptions)
+
+    return async_setup_entry

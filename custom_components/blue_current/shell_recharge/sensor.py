@@ -12,13 +12,10 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ..api.shell import SessionState
 from ..entity import SensorValue, WrittenSensor
-from ..entry import CardConfigEntry
-from .entity import ShellCardEntity
+from .entity import ShellCardEntity, setup_per_card
 from .models import CardData, FailureReason
 from .sessions import state_key
 
@@ -77,16 +74,6 @@ SHELL_SENSORS: tuple[ShellCardSensorDescription, ...] = (
 )
 
 
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: CardConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the sensors of a card."""
-    coordinator = entry.runtime_data
-    async_add_entities(ShellCardSensor(coordinator, d) for d in SHELL_SENSORS)
-
-
 class ShellCardSensor(ShellCardEntity, WrittenSensor):
     """A sensor of a Shell Recharge card."""
 
@@ -101,3 +88,7 @@ class ShellCardSensor(ShellCardEntity, WrittenSensor):
         """What the sensor lists besides its state, if anything."""
         attributes_fn = self.entity_description.attributes_fn
         return None if attributes_fn is None else attributes_fn(self.coordinator.data)
+
+
+# One of each for the card.
+async_setup_entry = setup_per_card(ShellCardSensor, SHELL_SENSORS)
